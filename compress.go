@@ -1,0 +1,79 @@
+package cookieseal
+
+import (
+	"bytes"
+	"compress/flate"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// compressMin is the shortest JSON payload that Encode tries to compress, in
+// bytes. Below it DEFLATE rarely saves enough to pay for its time.
+const compressMin = 256 // bytes
+
+// flateLevel is the DEFLATE level Encode uses; any level decodes the same.
+const flateLevel = flate.BestSpeed
+
+// A fresh flate writer allocates about 1.2 MB, so writers and readers are
+// pooled and reset per use.
+var (
+	flateWriters = sync.Pool{New: func() any {
+		w, err := flate.NewWriter(nil, flateLevel)
+		if err != nil {
+			panic(err) // unreachable: flateLevel is a valid level
+		}
+		return w
+	}}
+	flateReaders = sync.Pool{New: func() any {
+		return flate.NewReader(bytes.NewReader(nil))
+	}}
+)
+
+// deflate appends the raw DEFLATE compression of src to dst.
+func deflate(dst, src []byte) []byte {
+	buf := bytes.NewBuffer(dst)
+	w := flateWriters.Get().(*flate.Writer)
+	w.Reset(buf)
+	// Writes to a bytes.Buffer cannot fail.
+	_, _ = w.Write(src)
+	_ = w.Close()
+	w.Reset(io.Discard) // drop the reference to buf before pooling
+	flateWriters.Put(w)
+	return buf.Bytes()
+}
+
+var errTrailing = errors.New("data after the final DEFLATE block")
+
+// errInflateLimit reports a stream that inflates past the limit.
+type errInflateLimit struct{ limit int }
+
+func (e errInflateLimit) Error() string {
+	return fmt.Sprintf("decompressed size exceeds %d bytes", e.limit)
+}
+
+// inflate decompresses one complete raw DEFLATE stream of at most limit
+// bytes. A truncated stream, bytes after the final block and output past the
+// limit are errors, and partial output is never returned.
+func inflate(src []byte, limit int) ([]byte, error) {
+	// bytes.Reader is an io.ByteReader, so flate reads exactly the stream and
+	// no more; what is left afterwards is trailing data.
+	br := bytes.NewReader(src)
+	r := flateReaders.Get().(io.ReadCloser)
+	defer flateReaders.Put(r)
+	if err := r.(flate.Resetter).Reset(br, nil); err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(out) > limit {
+		return nil, errInflateLimit{limit}
+	}
+	if br.Len() != 0 {
+		return nil, errTrailing
+	}
+	return out, nil
+}
