@@ -1,0 +1,42 @@
+package cookieseal
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// SecretsFromEnv splits the value of an environment variable such as
+// COOKIESEAL_SECRETS into secrets, separated by commas or white space; the
+// first one seals. It returns nil for an empty value.
+func SecretsFromEnv(value string) []string {
+	return strings.FieldsFunc(value, func(r rune) bool {
+		return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
+	})
+}
+
+// ParseSecretsFile parses the text of a secrets file: one secret per line,
+// the first one seals; blank lines and lines starting with '#' are skipped,
+// and white space around a secret is trimmed. It does not check the
+// secrets; New and SetSecrets do.
+func ParseSecretsFile(text string) []string {
+	var secrets []string
+	for line := range strings.Lines(text) {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		secrets = append(secrets, line)
+	}
+	return secrets
+}
+
+// ReadSecretsFile reads a secrets file (see ParseSecretsFile). Errors name
+// the file but never quote its content.
+func ReadSecretsFile(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cookieseal: reading secrets file: %w", err)
+	}
+	return ParseSecretsFile(string(b)), nil
+}
