@@ -258,9 +258,10 @@ func (c *Codec) encode(name string, value any, limit int) (string, error) {
 	if len(payload) > MaxPayloadSize {
 		return "", fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), MaxPayloadSize)
 	}
-	if c.compress && len(payload) >= compressMin {
-		if z := deflate(nil, payload); len(z) < len(payload) {
-			payload, flags = z, flags|flagDeflate
+	if c.compress {
+		var ok bool
+		if payload, ok = compressIfShorter(payload); ok {
+			flags |= flagDeflate
 		}
 	}
 	n := overhead + len(payload)
@@ -377,13 +378,9 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	}
 
 	now := c.now()
-	issued := time.Unix(int64(binary.BigEndian.Uint64(body)), 0)
-	if issued.After(now.Add(MaxClockSkew)) {
-		return Info{}, fmt.Errorf("%w: issued %v in the future", ErrInvalid, issued.Sub(now).Round(time.Second))
-	}
-	age := now.Sub(issued) // saturates, never overflows
-	if age > c.maxAge {
-		return Info{}, fmt.Errorf("%w: issued %v ago, max age %v", ErrExpired, age.Round(time.Second), c.maxAge)
+	issued, age, err := c.checkAge(int64(binary.BigEndian.Uint64(body)), now)
+	if err != nil {
+		return Info{}, err
 	}
 
 	payload := body[issuedAtSize:]
@@ -409,6 +406,28 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 		KeyID:    k.id,
 		Reissue:  k != ring.keys[0] || (c.refreshAge > 0 && age >= c.refreshAge),
 	}, nil
+}
+
+// checkAge returns the issue time and age of a cookie issued at iat (Unix
+// seconds, any int64) and fails if it is from the future beyond MaxClockSkew
+// or older than MaxAge. The arithmetic is done so that no iat can overflow it.
+func (c *Codec) checkAge(iat int64, now time.Time) (time.Time, time.Duration, error) {
+	nowSec := now.Unix()
+	if iat > nowSec {
+		// uint64 subtraction of a smaller int64 from a larger one is exact.
+		if ahead := uint64(iat) - uint64(nowSec); ahead > uint64(MaxClockSkew/time.Second) {
+			return time.Time{}, 0, fmt.Errorf("%w: issued more than %v in the future", ErrInvalid, MaxClockSkew)
+		}
+	} else if behind := uint64(nowSec) - uint64(iat); behind > uint64(c.maxAge/time.Second)+1 {
+		return time.Time{}, 0, fmt.Errorf("%w: issued %ds ago, max age %v", ErrExpired, behind, c.maxAge)
+	}
+	// iat is now within MaxAge+1s of now, so time.Unix and Sub are exact.
+	issued := time.Unix(iat, 0)
+	age := now.Sub(issued)
+	if age > c.maxAge {
+		return time.Time{}, 0, fmt.Errorf("%w: issued %v ago, max age %v", ErrExpired, age, c.maxAge)
+	}
+	return issued, age, nil
 }
 
 // unmarshal decodes payload into dst, assigning only on success.

@@ -31,6 +31,19 @@ var (
 	}}
 )
 
+// compressIfShorter returns the raw DEFLATE form of payload and true when
+// payload is long enough to be worth trying and compressing shortens it;
+// otherwise payload itself and false.
+func compressIfShorter(payload []byte) ([]byte, bool) {
+	if len(payload) < compressMin {
+		return payload, false
+	}
+	if z := deflate(nil, payload); len(z) < len(payload) {
+		return z, true
+	}
+	return payload, false
+}
+
 // deflate appends the raw DEFLATE compression of src to dst.
 func deflate(dst, src []byte) []byte {
 	buf := bytes.NewBuffer(dst)

@@ -1,0 +1,94 @@
+package cookieseal
+
+import (
+	"bytes"
+	"compress/flate"
+	"crypto/rand"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCompressIfShorter(t *testing.T) {
+	random := make([]byte, 1000)
+	rand.Read(random)
+	out, ok := compressIfShorter(random)
+	assert.False(t, ok, "random bytes do not shrink")
+	assert.Equal(t, random, out)
+
+	text := bytes.Repeat([]byte("session "), 100)
+	out, ok = compressIfShorter(text)
+	require.True(t, ok)
+	assert.Less(t, len(out), len(text))
+	back, err := inflate(out, len(text))
+	require.NoError(t, err)
+	assert.Equal(t, text, back)
+
+	short := bytes.Repeat([]byte("a"), compressMin-1)
+	out, ok = compressIfShorter(short)
+	assert.False(t, ok, "below compressMin is not tried")
+	assert.Equal(t, short, out)
+	_, ok = compressIfShorter(short[:0:0])
+	assert.False(t, ok)
+	_, ok = compressIfShorter(bytes.Repeat([]byte("a"), compressMin))
+	assert.True(t, ok, "compressMin itself is tried")
+}
+
+func TestInflateLimit(t *testing.T) {
+	text := []byte(strings.Repeat("z", 1000))
+	z := deflate(nil, text)
+	out, err := inflate(z, 1000)
+	require.NoError(t, err, "exactly the limit is fine")
+	assert.Equal(t, text, out)
+	_, err = inflate(z, 999)
+	var lim errInflateLimit
+	require.ErrorAs(t, err, &lim)
+	assert.Equal(t, 999, lim.limit)
+	assert.Contains(t, err.Error(), "999")
+}
+
+func TestInflateRejectsTrailingData(t *testing.T) {
+	z := deflate(nil, []byte("hello hello hello"))
+	_, err := inflate(append(bytes.Clone(z), 0), 100)
+	assert.ErrorIs(t, err, errTrailing)
+	_, err = inflate(append(bytes.Clone(z), z...), 100)
+	assert.ErrorIs(t, err, errTrailing)
+}
+
+func TestInflateRejectsTruncation(t *testing.T) {
+	z := deflate(nil, bytes.Repeat([]byte("truncate me "), 50))
+	for i := 0; i < len(z); i++ {
+		out, err := inflate(z[:i], 10000)
+		assert.Error(t, err, "cut at %d", i)
+		assert.Nil(t, out, "partial output at %d", i)
+	}
+}
+
+func TestInflateBomb(t *testing.T) {
+	// 4 MiB of zeros deflates to about 4 KB: exactly what a cap is for.
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.BestCompression)
+	require.NoError(t, err)
+	_, err = io.Copy(w, io.LimitReader(zeroReader{}, 4<<20))
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	require.Less(t, buf.Len(), 4200)
+	_, err = inflate(buf.Bytes(), MaxPayloadSize)
+	var lim errInflateLimit
+	assert.ErrorAs(t, err, &lim)
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+func TestDeflateAppendsToDst(t *testing.T) {
+	z := deflate([]byte("prefix"), []byte("body body body"))
+	require.True(t, bytes.HasPrefix(z, []byte("prefix")))
+	out, err := inflate(z[len("prefix"):], 100)
+	require.NoError(t, err)
+	assert.Equal(t, "body body body", string(out))
+}
