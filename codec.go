@@ -106,8 +106,8 @@ type Config struct {
 	// the sealed issued-at, so shortening it takes effect at once.
 	MaxAge time.Duration
 
-	// RefreshAge makes DecodeInfo report Reissue for cookies older than it,
-	// for sliding sessions. Zero means never on age alone; it must not be
+	// RefreshAge makes DecodeInfo report Reissue for cookies at least this
+	// old, for sliding sessions. Zero means never on age alone; it must not be
 	// negative.
 	RefreshAge time.Duration
 
@@ -144,11 +144,8 @@ type Decoder interface {
 
 // Format prints the Config with every secret redacted, whatever the verb.
 func (c Config) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "cookieseal.Config{Secrets: [%d redacted], MaxAge: %v, RefreshAge: %v, MaxLength: %d, DisableCompression: %t}",
-		len(c.Secrets), c.MaxAge, c.RefreshAge, c.MaxLength, c.DisableCompression)
-	if len(c.Legacy) > 0 {
-		fmt.Fprintf(f, "{Legacy: %d decoders}", len(c.Legacy))
-	}
+	fmt.Fprintf(f, "cookieseal.Config{Secrets: [%d redacted], MaxAge: %v, RefreshAge: %v, MaxLength: %d, DisableCompression: %t, Legacy: [%d decoders]}",
+		len(c.Secrets), c.MaxAge, c.RefreshAge, c.MaxLength, c.DisableCompression, len(c.Legacy))
 }
 
 // Codec seals values into cookies and opens them again. It is safe for
@@ -410,24 +407,24 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 
 // checkAge returns the issue time and age of a cookie issued at iat (Unix
 // seconds, any int64) and fails if it is from the future beyond MaxClockSkew
-// or older than MaxAge. The arithmetic is done so that no iat can overflow it.
+// or older than MaxAge. It compares whole seconds as uint64 differences, which
+// are exact for any iat, and nanoseconds apart, so nothing can overflow.
 func (c *Codec) checkAge(iat int64, now time.Time) (time.Time, time.Duration, error) {
-	nowSec := now.Unix()
+	nowSec, nanos := now.Unix(), time.Duration(now.Nanosecond())
 	if iat > nowSec {
-		// uint64 subtraction of a smaller int64 from a larger one is exact.
-		if ahead := uint64(iat) - uint64(nowSec); ahead > uint64(MaxClockSkew/time.Second) {
+		ahead := uint64(iat) - uint64(nowSec) // exact: iat > nowSec
+		if ahead > uint64(MaxClockSkew/time.Second) {
 			return time.Time{}, 0, fmt.Errorf("%w: issued more than %v in the future", ErrInvalid, MaxClockSkew)
 		}
-	} else if behind := uint64(nowSec) - uint64(iat); behind > uint64(c.maxAge/time.Second)+1 {
+		return time.Unix(iat, 0), nanos - time.Duration(ahead)*time.Second, nil
+	}
+	behind := uint64(nowSec) - uint64(iat) // exact: iat <= nowSec
+	maxSec, maxNanos := uint64(c.maxAge/time.Second), c.maxAge%time.Second
+	if behind > maxSec || behind == maxSec && nanos > maxNanos {
 		return time.Time{}, 0, fmt.Errorf("%w: issued %ds ago, max age %v", ErrExpired, behind, c.maxAge)
 	}
-	// iat is now within MaxAge+1s of now, so time.Unix and Sub are exact.
-	issued := time.Unix(iat, 0)
-	age := now.Sub(issued)
-	if age > c.maxAge {
-		return time.Time{}, 0, fmt.Errorf("%w: issued %v ago, max age %v", ErrExpired, age, c.maxAge)
-	}
-	return issued, age, nil
+	// behind <= maxSec, so this fits in a Duration.
+	return time.Unix(iat, 0), time.Duration(behind)*time.Second + nanos, nil
 }
 
 // unmarshal decodes payload into dst, assigning only on success.

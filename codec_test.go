@@ -377,6 +377,24 @@ func TestOversizeIsRejectedBeforeDecoding(t *testing.T) {
 	requireClass(t, c.Decode("session", junk[1:], &out), ErrInvalid)
 }
 
+func TestMaxLengthIsInclusive(t *testing.T) {
+	c := newTestCodec(t, newClock(t0), newSecrets(1)...)
+	s, err := c.Encode("name", "value")
+	require.NoError(t, err)
+	size := len("name") + 1 + len(s)
+	exact, err := New(Config{Secrets: newSecrets(1), MaxLength: size})
+	require.NoError(t, err)
+	s, err = exact.Encode("name", "value")
+	require.NoError(t, err, "a cookie of exactly MaxLength fits")
+	var out string
+	require.NoError(t, exact.Decode("name", s, &out))
+	under, err := New(Config{Secrets: newSecrets(1), MaxLength: size - 1})
+	require.NoError(t, err)
+	_, err = under.Encode("name", "value")
+	requireClass(t, err, ErrTooLarge)
+	assert.Contains(t, err.Error(), fmt.Sprintf("%d bytes with the name, limit %d", size, size-1))
+}
+
 func TestMaxLengthCountsTheName(t *testing.T) {
 	c, err := New(Config{Secrets: newSecrets(1), MaxLength: 200})
 	require.NoError(t, err)
@@ -416,6 +434,31 @@ func TestExpiryBoundary(t *testing.T) {
 	err = c.Decode("s", s, &out)
 	requireClass(t, err, ErrExpired)
 	assert.Contains(t, err.Error(), "max age 1h0m0s")
+}
+
+func TestSubSecondMaxAge(t *testing.T) {
+	clk := newClock(t0)
+	c, err := New(Config{Secrets: newSecrets(1), Now: clk.Now, MaxAge: 500 * time.Millisecond})
+	require.NoError(t, err)
+	s, err := c.Encode("s", "v")
+	require.NoError(t, err)
+	var out string
+	clk.Add(500 * time.Millisecond)
+	require.NoError(t, c.Decode("s", s, &out))
+	clk.Add(time.Nanosecond) // still the same second as the issued-at
+	requireClass(t, c.Decode("s", s, &out), ErrExpired)
+}
+
+func TestAgeWithinTheSkew(t *testing.T) {
+	clk := newClock(t0.Add(30 * time.Second))
+	c := newTestCodec(t, clk, newSecrets(1)...)
+	s, err := c.Encode("s", "v")
+	require.NoError(t, err)
+	clk.Add(-30*time.Second - 250*time.Millisecond) // the reader's clock is behind
+	var out string
+	info, err := c.DecodeInfo("s", s, &out)
+	require.NoError(t, err)
+	assert.True(t, info.IssuedAt.Equal(t0.Add(30*time.Second)))
 }
 
 func TestIssuedAtIsTruncatedToSeconds(t *testing.T) {
@@ -562,6 +605,7 @@ func TestNoSecretInFormatting(t *testing.T) {
 	}
 	assert.Contains(t, fmt.Sprint(c), c.KeyIDs()[0].String())
 	assert.Contains(t, fmt.Sprint(cfg), "2 redacted")
+	assert.Contains(t, fmt.Sprint(cfg), "Legacy: [1 decoders]")
 }
 
 func TestDecodeNeedsAPointer(t *testing.T) {

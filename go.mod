@@ -1,13 +1,15 @@
 module github.com/cookieseal/cookieseal
 
-go 1.26.0
-
-require golang.org/x/crypto v0.59.0
+go 1.24.0
 
 require (
-	github.com/gorilla/securecookie v1.1.2 // indirect
-	github.com/gorilla/sessions v1.4.0 // indirect
-	github.com/stretchr/testify v1.12.1 // indirect
+	github.com/gorilla/securecookie v1.1.2
+	github.com/gorilla/sessions v1.4.0
+	github.com/stretchr/testify v1.12.1
+	golang.org/x/crypto v0.48.0
+)
+
+require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/sys v0.41.0 // indirect
 )
