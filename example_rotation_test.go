@@ -2,6 +2,8 @@ package cookieseal_test
 
 import (
 	"context"
+	"encoding/json"
+	"expvar"
 	"fmt"
 	"log"
 	"os"
@@ -95,4 +97,46 @@ func ExampleCodec_WatchSecretsFile() {
 	fmt.Println("keys:", len(codec.KeyIDs()))
 	// Output:
 	// keys: 1
+}
+
+// Publishing key usage with expvar, so /debug/vars shows each key's count
+// and when it last opened a cookie.
+func ExampleCodec_KeyUsage() {
+	now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	codec, err := cookieseal.New(cookieseal.Config{
+		Secrets: []string{cookieseal.GenerateSecret()},
+		Now:     func() time.Time { return now },
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	expvar.Publish("cookieseal_keys", expvar.Func(func() any {
+		type key struct {
+			ID         string    `json:"id"`
+			Primary    bool      `json:"primary"`
+			Opened     uint64    `json:"opened"`
+			LastOpened time.Time `json:"last_opened"`
+		}
+		var keys []key
+		for _, u := range codec.KeyUsage() {
+			keys = append(keys, key{u.ID.String(), u.Primary, u.Opened, u.LastOpened})
+		}
+		return keys
+	}))
+
+	cookie, _ := codec.Encode("session", "alice")
+	var user string
+	codec.Decode("session", cookie, &user)
+
+	var keys []struct {
+		Primary    bool      `json:"primary"`
+		Opened     uint64    `json:"opened"`
+		LastOpened time.Time `json:"last_opened"`
+	}
+	if err := json.Unmarshal([]byte(expvar.Get("cookieseal_keys").String()), &keys); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%+v\n", keys)
+	// Output:
+	// [{Primary:true Opened:1 LastOpened:2026-06-01 09:00:00 +0000 UTC}]
 }

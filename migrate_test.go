@@ -460,3 +460,30 @@ func TestLegacyGorillaSessionsCycle(t *testing.T) {
 		t.Errorf("got %#v, want user dave, visits 2", got)
 	}
 }
+
+type cart struct{ Items []string }
+
+func init() { gob.Register(cart{}) }
+
+// TestLegacyCustomTypeCannotBeReissued pins a migration caveat the README
+// states: a gob-registered struct in Session.Values opens through the
+// legacy decoder, but the typed form cannot carry it, so re-encoding fails
+// with UnsupportedTypeError until the application stores plain types.
+func TestLegacyCustomTypeCannotBeReissued(t *testing.T) {
+	sc := gorillaCodec(t, true, false)
+	old := mustGorilla(t, sc, "session", map[any]any{"cart": cart{Items: []string{"tea"}}})
+	c := newCodec(t, sc)
+	var got map[any]any
+	info, err := c.DecodeInfo("session", old, &got)
+	if err != nil || !info.Reissue {
+		t.Fatalf("got Reissue %t, %v; want a legacy success", info.Reissue, err)
+	}
+	if v, ok := got["cart"].(cart); !ok || len(v.Items) != 1 {
+		t.Fatalf("got cart %#v, want the struct back", got["cart"])
+	}
+	_, err = c.Encode("session", got)
+	var unsupported *cookieseal.UnsupportedTypeError
+	if !errors.As(err, &unsupported) || unsupported.Type != "cookieseal_test.cart" {
+		t.Errorf("got %v, want UnsupportedTypeError for cookieseal_test.cart", err)
+	}
+}
