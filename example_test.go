@@ -42,8 +42,8 @@ func Example() {
 	// under another name: true
 }
 
-// Rotation: the first secret seals; every secret opens.
-func Example_rotation() {
+// The first secret seals; every secret opens, until it is removed.
+func Example_removedSecret() {
 	oldSecret, newSecret := cookieseal.GenerateSecret(), cookieseal.GenerateSecret()
 	before, _ := cookieseal.New(cookieseal.Config{Secrets: []string{oldSecret}})
 	cookie, _ := before.Encode("session", "still logged in")

@@ -145,8 +145,10 @@ type KeyUsage struct {
 }
 
 // KeyUsage returns the usage of every key in the ring, the sealing key
-// first. Counts survive SetSecrets for secrets that stay in the ring. When a
-// key's count stops moving for longer than MaxAge, its secret can go.
+// first. Counts survive SetSecrets for secrets that stay in the ring; a
+// secret removed and added again starts from zero. Only successful decodes
+// count. When a key's count stops moving for longer than MaxAge, its secret
+// can go.
 func (c *Codec) KeyUsage() []KeyUsage {
 	r := c.ring.Load()
 	out := make([]KeyUsage, len(r.keys))

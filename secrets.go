@@ -17,12 +17,20 @@ func SecretsFromEnv(value string) []string {
 
 // ParseSecretsFile parses the text of a secrets file: one secret per line,
 // the first one seals; blank lines and lines starting with '#' are skipped,
-// and white space around a secret is trimmed. It does not check the
-// secrets; New and SetSecrets do.
+// a '#' after white space starts a comment that runs to the end of the line,
+// and white space around a secret is trimmed, as is a leading UTF-8 byte
+// order mark. It does not check the secrets; New and SetSecrets do.
 func ParseSecretsFile(text string) []string {
 	var secrets []string
+	text = strings.TrimPrefix(text, "\uFEFF")
 	for line := range strings.Lines(text) {
 		line = strings.TrimSpace(line)
+		for i := 1; i < len(line); i++ {
+			if line[i] == '#' && (line[i-1] == ' ' || line[i-1] == '\t') {
+				line = strings.TrimSpace(line[:i]) // "secret  # comment"
+				break
+			}
+		}
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
