@@ -14,6 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // maxForeign caps what a foreign cookie may inflate to, in bytes: zlib
@@ -115,7 +118,7 @@ func (f flaskCookie) describe(w io.Writer, now time.Time) {
 		fmt.Fprintf(w, "timestamp:  %s (%s ago%s)\n", formatTime(f.timestamp), formatAge(now.Sub(f.timestamp)), note)
 	}
 	fmt.Fprintf(w, "signature:  %d bytes (%s)\n", f.sigLen, macName(f.sigLen, 20))
-	fmt.Fprintf(w, "content:    %s\n", f.content)
+	fmt.Fprintf(w, "content:    %s\n", terminalSafe(f.content))
 	fmt.Fprintln(w, "readable:   yes: anyone holding this cookie reads the content above; no key was used")
 }
 
@@ -160,7 +163,7 @@ func (g gorillaCookie) describe(w io.Writer, now time.Time) {
 	switch {
 	case json.Valid(g.value):
 		fmt.Fprintln(w, "value:      JSON, NOT encrypted: anyone holding this cookie reads it")
-		fmt.Fprintf(w, "content:    %s\n", bytes.TrimSpace(g.value))
+		fmt.Fprintf(w, "content:    %s\n", terminalSafe(bytes.TrimSpace(g.value)))
 	case looksLikeGob(g.value):
 		fmt.Fprintln(w, "value:      gob, NOT encrypted: anyone holding this cookie can decode it")
 		fmt.Fprintf(w, "strings:    %s\n", strings.Join(quoteAll(printableRuns(g.value, 3, 32)), " "))
@@ -266,6 +269,35 @@ func printableRuns(b []byte, minLen, maxRuns int) []string {
 		start = -1
 	}
 	return runs
+}
+
+// terminalSafe returns valid JSON from an untrusted cookie compacted, and
+// with every rune that is not printable, or not UTF-8, written as a \u
+// escape, so that the content cannot drive the operator's terminal. Once
+// compacted, JSON holds such runes only inside strings, where the escape
+// keeps it valid JSON; bytes that are not UTF-8 become \ufffd.
+func terminalSafe(src []byte) string {
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, src); err != nil {
+		return "(not JSON)" // unreachable: callers pass valid JSON
+	}
+	b := compact.Bytes()
+	var sb strings.Builder
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		b = b[size:]
+		if unicode.IsPrint(r) && r != utf8.RuneError || r == ' ' {
+			sb.WriteRune(r)
+			continue
+		}
+		if r > 0xffff {
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&sb, "\\u%04x\\u%04x", r1, r2)
+			continue
+		}
+		fmt.Fprintf(&sb, "\\u%04x", r)
+	}
+	return sb.String()
 }
 
 func quoteAll(s []string) []string {

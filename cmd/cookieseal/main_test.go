@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cookieseal/cookieseal"
 	"github.com/gorilla/securecookie"
@@ -584,6 +585,24 @@ func TestInspectShowsFlaskContentWithoutKey(t *testing.T) {
 				t.Errorf("compress=%t: stdout lacks %q:\n%s", compress, want, r.stdout)
 			}
 		}
+	}
+}
+
+func TestInspectEscapesWhatCouldDriveATerminal(t *testing.T) {
+	// Valid JSON, for encoding/json: a C1 control (CSI), a byte that is not
+	// UTF-8, a line separator, an unassigned plane-15 rune, white space.
+	content := "{ \"a\": \"x\u009b31mred\xffz\u2028\U000F0000\" }"
+	if !json.Valid([]byte(content)) {
+		t.Fatal("test content is not valid JSON")
+	}
+	r := runAt(t, nil, t0, "", "inspect", flaskCookieFor(t, content, t0, true))
+	wantCode(t, r, exitOK)
+	want := `content:    {"a":"x\u009b31mred\ufffdz\u2028\udb80\udc00"}` + "\n"
+	if !strings.Contains(r.stdout, want) {
+		t.Errorf("stdout lacks %q:\n%q", want, r.stdout)
+	}
+	if strings.ContainsRune(r.stdout, 0x9b) || !utf8.ValidString(r.stdout) {
+		t.Errorf("stdout holds a raw control or invalid UTF-8: %q", r.stdout)
 	}
 }
 
