@@ -126,14 +126,14 @@ func runOpen(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		ids := codec.KeyIDs()
 		fmt.Fprintf(stderr, "issued:   %s (%s ago)\n", formatTime(info.IssuedAt), formatAge(c.now().Sub(info.IssuedAt)))
 		fmt.Fprintf(stderr, "key ID:   %s (%s)\n", info.KeyID, secretPosition(ids, info.KeyID))
-		switch {
-		case !info.Reissue:
-			fmt.Fprintln(stderr, "reissue:  no")
-		case info.KeyID != ids[0]:
-			fmt.Fprintln(stderr, "reissue:  yes, its key no longer seals")
-		default:
-			fmt.Fprintln(stderr, "reissue:  yes")
+		reissue := "no"
+		if info.Reissue {
+			reissue = "yes"
+			if info.KeyID != ids[0] {
+				reissue += ", its key no longer seals"
+			}
 		}
+		fmt.Fprintf(stderr, "reissue:  %s\n", reissue)
 		if h, err := cookieseal.Inspect(value); err == nil && h.Typed {
 			fmt.Fprintln(stderr, "typed:    yes, session values in the typed form (gorilla/sessions)")
 		}

@@ -229,11 +229,10 @@ func fail(stderr io.Writer, cmd string, err error) int {
 	return exitCode(err)
 }
 
-// exitCode maps an error to its exit status by the package's sentinels.
+// exitCode maps a non-nil error to its exit status by the package's
+// sentinels.
 func exitCode(err error) int {
 	switch {
-	case err == nil:
-		return exitOK
 	case errors.Is(err, cookieseal.ErrExpired):
 		return exitExpired
 	case errors.Is(err, cookieseal.ErrUnknownKey):

@@ -726,6 +726,22 @@ func TestParseFlaskRejectsNearMisses(t *testing.T) {
 	}
 }
 
+func TestMacName(t *testing.T) {
+	for _, tc := range []struct {
+		n, def int
+		want   string
+	}{
+		{20, 20, "HMAC-SHA1, the library's default"},
+		{32, 20, "HMAC-SHA256"},
+		{64, 32, "HMAC-SHA512"},
+		{17, 17, "unknown MAC"},
+	} {
+		if got := macName(tc.n, tc.def); got != tc.want {
+			t.Errorf("macName(%d, %d) = %q, want %q", tc.n, tc.def, got, tc.want)
+		}
+	}
+}
+
 func TestFailMapsEverySentinel(t *testing.T) {
 	for _, tc := range []struct {
 		err  error
