@@ -43,6 +43,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"sync/atomic"
 	"time"
@@ -421,10 +422,19 @@ func (c *Codec) checkAge(iat int64, now time.Time) (time.Time, time.Duration, er
 	behind := uint64(nowSec) - uint64(iat) // exact: iat <= nowSec
 	maxSec, maxNanos := uint64(c.maxAge/time.Second), c.maxAge%time.Second
 	if behind > maxSec || behind == maxSec && nanos > maxNanos {
-		return time.Time{}, 0, fmt.Errorf("%w: issued %ds ago, max age %v", ErrExpired, behind, c.maxAge)
+		return time.Time{}, 0, fmt.Errorf("%w: issued %s ago, max age %v", ErrExpired, ageString(behind, nanos), c.maxAge)
 	}
 	// behind <= maxSec, so this fits in a Duration.
 	return time.Unix(iat, 0), time.Duration(behind)*time.Second + nanos, nil
+}
+
+// ageString formats s seconds plus nanos as a Duration does, or in whole
+// seconds when that would not fit a Duration.
+func ageString(s uint64, nanos time.Duration) string {
+	if s >= math.MaxInt64/uint64(time.Second) {
+		return fmt.Sprintf("%ds", s)
+	}
+	return (time.Duration(s)*time.Second + nanos).String()
 }
 
 // unmarshal decodes payload into dst, assigning only on success.

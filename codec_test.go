@@ -433,7 +433,15 @@ func TestExpiryBoundary(t *testing.T) {
 	clk.Add(time.Nanosecond)
 	err = c.Decode("s", s, &out)
 	requireClass(t, err, ErrExpired)
-	assert.Contains(t, err.Error(), "max age 1h0m0s")
+	assert.Contains(t, err.Error(), "issued 1h0m0.000000001s ago, max age 1h0m0s")
+}
+
+func TestAgeString(t *testing.T) {
+	assert.Equal(t, "2h0m0s", ageString(7200, 0))
+	assert.Equal(t, "2h0m0.5s", ageString(7200, 500*time.Millisecond))
+	assert.Equal(t, "2562047h47m15.999999999s", ageString(math.MaxInt64/uint64(time.Second)-1, time.Second-1))
+	assert.Equal(t, "9223372036s", ageString(math.MaxInt64/uint64(time.Second), 0))
+	assert.Equal(t, "18446744073709551615s", ageString(math.MaxUint64, 0))
 }
 
 func TestSubSecondMaxAge(t *testing.T) {
