@@ -157,8 +157,9 @@ func (s *Cookies) Write(w http.ResponseWriter, r *http.Request, name string, val
 	h := w.Header()
 	dropSetCookies(h, full)
 	h.Set("Cache-Control", "no-store")
+	maxAge := max(1, int(s.codec.maxAge/time.Second)) // 0 would make a browser-session cookie
 	for i, p := range parts {
-		http.SetCookie(w, s.cookie(chunkName(full, i), p, int(s.codec.maxAge/time.Second)))
+		http.SetCookie(w, s.cookie(chunkName(full, i), p, maxAge))
 	}
 	for _, i := range s.sentChunks(r, full) {
 		if i >= len(parts) {

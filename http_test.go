@@ -105,6 +105,13 @@ func TestCookiesWriteDefaults(t *testing.T) {
 	}
 }
 
+func TestCookiesMaxAgeUnderASecond(t *testing.T) {
+	s := newTestCookies(t, Config{MaxAge: 500 * time.Millisecond}, CookieOptions{})
+	if line := write(t, s, requestWith(nil), "s", 1).Header().Get("Set-Cookie"); !strings.Contains(line, "; Max-Age=1;") {
+		t.Errorf("Set-Cookie %.200q: want Max-Age=1, not a cookie without Max-Age", line)
+	}
+}
+
 func TestCookiesOptions(t *testing.T) {
 	tests := []struct {
 		name     string

@@ -163,8 +163,7 @@ func (s *Server) guess(w http.ResponseWriter, r *http.Request) {
 	won := n == answer
 	over := won || sess.Tries+1 >= MaxTries
 	if err := s.ledger.take(sess.Game, sess.Tries, over); err != nil {
-		status := http.StatusConflict
-		s.render(w, status, "refused", page{Error: err.Error()})
+		s.render(w, http.StatusConflict, "refused", page{Error: refusals[err]})
 		return
 	}
 	switch {
@@ -237,9 +236,16 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p page) 
 	}
 }
 
-// Errors of the ledger, shown to a player whose cookie it refuses.
+// Errors of the ledger.
 var (
-	errUnknownGame = errors.New("This game is unknown here: the server restarted, or the game is over an hour old.")
-	errGameOver    = errors.New("This game is over. A cookie from an earlier try does not bring it back.")
-	errReplayed    = errors.New("This cookie is from an earlier try of this game. Replaying it does not give you another try.")
+	errUnknownGame = errors.New("game unknown: the server restarted, or the game is over an hour old")
+	errGameOver    = errors.New("game over")
+	errReplayed    = errors.New("cookie from an earlier try")
 )
+
+// refusals are what the refused page tells the player, by ledger error.
+var refusals = map[error]string{
+	errUnknownGame: "This game is unknown here: the server restarted, or the game is over an hour old.",
+	errGameOver:    "This game is over. A cookie from an earlier try does not bring it back.",
+	errReplayed:    "This cookie is from an earlier try of this game. Replaying it does not give you another try.",
+}

@@ -108,3 +108,26 @@ func TestRandomAnswerInRange(t *testing.T) {
 		t.Errorf("500 draws gave %d distinct answers, want all %d", len(seen), Highest-Lowest+1)
 	}
 }
+
+func TestRestartedServerRefusesOldGame(t *testing.T) {
+	secrets := []string{cookieseal.GenerateSecret()}
+	before, err := New(Config{Secrets: secrets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	before.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	after, err := New(Config{Secrets: secrets}) // same secret, empty ledger
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest(http.MethodGet, "/guess?guess=5", nil)
+	for _, c := range rec.Result().Cookies() {
+		r.AddCookie(c)
+	}
+	rec = httptest.NewRecorder()
+	after.ServeHTTP(rec, r)
+	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "unknown here") {
+		t.Errorf("old game on a restarted server: %d, want 409 and a refusal", rec.Code)
+	}
+}
