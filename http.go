@@ -52,9 +52,10 @@ type CookieOptions struct {
 	// it, so that cookies work over plain http in local development. Set it
 	// in one place from a flag or an environment variable that production
 	// never sets; never in production, where the cookie would then travel
-	// over any plain-http request to the site. Chrome and Firefox already
-	// keep Secure cookies from http://localhost, so it is needed only for
-	// other browsers, other host names and clients like curl.
+	// over any plain-http request to the site. Chromium and Go's cookiejar
+	// already keep Secure and __Host- cookies from http://localhost and
+	// 127.0.0.1, so it is needed only for other browsers, other host names
+	// and other clients.
 	Insecure bool
 
 	// MaxChunks is the most cookies one value may span (see Cookies). Zero
