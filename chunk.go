@@ -106,18 +106,14 @@ func (s *Cookies) join(r *http.Request, name string) (string, error) {
 	if highest == 0 {
 		return first, nil
 	}
-	if len(parts) != highest {
-		for i := 1; i < highest; i++ {
-			if _, ok := parts[i]; !ok {
-				return "", fmt.Errorf("%w: cookie %s: part %d of %d is missing", ErrInvalid, name, i, highest+1)
-			}
-		}
-	}
 	var b strings.Builder
 	for i := 0; i <= highest; i++ {
 		p := first
 		if i > 0 {
-			p = parts[i]
+			var ok bool
+			if p, ok = parts[i]; !ok {
+				return "", fmt.Errorf("%w: cookie %s: part %d of %d is missing", ErrInvalid, name, i, highest+1)
+			}
 		}
 		switch c := s.chunkCap(name, i); {
 		case len(p) > c:

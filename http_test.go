@@ -204,6 +204,42 @@ func TestCookiesBadNames(t *testing.T) {
 	}
 }
 
+// TestCookiesNameLengthLimit checks the bound on names: the last possible
+// part must keep minChunkSize bytes for its value.
+func TestCookiesNameLengthLimit(t *testing.T) {
+	s := newTestCookies(t, Config{}, CookieOptions{})
+	longest := strings.Repeat("n", 4096-len(".9")-1-minChunkSize) // part 9 keeps 64 bytes
+	if err := s.Write(httptest.NewRecorder(), nil, longest, 1); err != nil {
+		t.Errorf("name of %d bytes: %v, want it accepted", len(longest), err)
+	}
+	if err := s.Write(httptest.NewRecorder(), nil, longest+"n", 1); err == nil {
+		t.Errorf("name of %d bytes accepted, want an error", len(longest)+1)
+	}
+}
+
+// TestCookiesFillTheBudget writes the longest value that fits two cookies:
+// each is then exactly 4096 bytes with its name, and one more byte of value
+// is ErrTooLarge.
+func TestCookiesFillTheBudget(t *testing.T) {
+	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{MaxChunks: 2})
+	// 6 + 24 + 8 + 16 bytes of overhead, the JSON string's 2 quotes, and
+	// 6083 bytes of text: 6139 bytes, 8186 in base64url = 4094 + 4092.
+	const fits = 6083
+	rec := write(t, s, nil, "s", strings.Repeat("x", fits))
+	for _, c := range rec.Result().Cookies() {
+		if c.MaxAge < 0 {
+			continue
+		}
+		if size := len(c.Name) + 1 + len(c.Value); size != 4096 {
+			t.Errorf("cookie %s: %d bytes with its name, want exactly 4096", c.Name, size)
+		}
+	}
+	err := s.Write(httptest.NewRecorder(), nil, "s", strings.Repeat("x", fits+1))
+	if !errors.Is(err, ErrTooLarge) {
+		t.Errorf("one byte more: got %v, want ErrTooLarge", err)
+	}
+}
+
 func TestCookiesReadMissingAndBad(t *testing.T) {
 	s := newTestCookies(t, Config{}, CookieOptions{})
 	other := newTestCookies(t, Config{}, CookieOptions{})
