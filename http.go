@@ -69,8 +69,8 @@ type CookieOptions struct {
 // the cookie called name holds the first part, name.1, name.2, ... the rest,
 // and every part counts its own name against the codec's MaxLength. The
 // value is sealed once, before it is split, so a missing, extra, reordered or
-// foreign part makes Read fail with ErrInvalid. The names name.1 to
-// name.<MaxChunks-1> are therefore reserved.
+// foreign part makes Read fail with ErrInvalid. Every cookie named
+// name.<number> counts as a part, so keep no other cookie under such a name.
 //
 // Every response that sets or deletes a cookie through Cookies also gets
 // "Cache-Control: no-store", so that no shared cache stores one user's

@@ -234,6 +234,10 @@ func TestCookiesFillTheBudget(t *testing.T) {
 			t.Errorf("cookie %s: %d bytes with its name, want exactly 4096", c.Name, size)
 		}
 	}
+	var got string
+	if _, err := s.Read(requestWith(setCookies(rec)), "s", &got); err != nil || len(got) != fits {
+		t.Errorf("reading the full budget back: %d bytes, %v; want %d", len(got), err, fits)
+	}
 	err := s.Write(httptest.NewRecorder(), nil, "s", strings.Repeat("x", fits+1))
 	if !errors.Is(err, ErrTooLarge) {
 		t.Errorf("one byte more: got %v, want ErrTooLarge", err)
