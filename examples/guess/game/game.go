@@ -230,10 +230,9 @@ var pages = template.Must(template.ParseFS(pagesFS, "pages.html"))
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	if err := pages.ExecuteTemplate(w, name, p); err != nil {
-		// The header is gone; all that is left is to stop writing.
-		return
-	}
+	// An error here is a failed write to the client, the templates being
+	// fixed and tested; with the header sent there is nothing left to do.
+	_ = pages.ExecuteTemplate(w, name, p)
 }
 
 // Errors of the ledger.

@@ -58,7 +58,7 @@ func TestLedgerForgetsOldestWhenFull(t *testing.T) {
 		t.Errorf("newest game: %v", err)
 	}
 
-	now = now.Add(2 * time.Hour)
+	now = now.Add(time.Hour - time.Second) // "d" is now exactly an hour old
 	l.start("e")
 	if len(l.games) != 1 || len(l.order) != 1 {
 		t.Errorf("after the lifetime: %d games, %d in order; want only the new one", len(l.games), len(l.order))
