@@ -1,0 +1,118 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/cookieseal/cookieseal"
+)
+
+type client struct {
+	t   *testing.T
+	srv *httptest.Server
+	c   *http.Client
+}
+
+func newClient(t *testing.T) *client {
+	t.Helper()
+	codec, err := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookies, err := cookieseal.NewCookies(codec, cookieseal.CookieOptions{HostPrefix: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(newHandler(cookies))
+	t.Cleanup(srv.Close)
+	c := srv.Client()
+	c.Jar, _ = cookiejar.New(nil)
+	return &client{t: t, srv: srv, c: c}
+}
+
+func (c *client) do(method, path string, form url.Values) string {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		c.t.Fatalf("%s %s: %s: %s", method, path, resp.Status, b)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func (c *client) cookieNames() []string {
+	u, _ := url.Parse(c.srv.URL)
+	var names []string
+	for _, k := range c.c.Jar.Cookies(u) {
+		names = append(names, k.Name)
+	}
+	return names
+}
+
+func TestCartRoundTrip(t *testing.T) {
+	c := newClient(t)
+	if got := c.do("GET", "/", nil); got != `cart: []` {
+		t.Errorf("empty cart: %q", got)
+	}
+	c.do("POST", "/add", url.Values{"item": {"apple"}})
+	c.do("POST", "/add", url.Values{"item": {"pear"}})
+	if got := c.do("GET", "/", nil); got != `cart: ["apple" "pear"]` {
+		t.Errorf("got %q", got)
+	}
+	if got := strings.Join(c.cookieNames(), ","); got != "__Host-cart" {
+		t.Errorf("cookies %s, want __Host-cart", got)
+	}
+}
+
+func TestCartGrowsPastOneCookieAndShrinks(t *testing.T) {
+	c := newClient(t)
+	var last string
+	for range 12 {
+		b := make([]byte, 675)
+		rand.Read(b)
+		last = base64.RawURLEncoding.EncodeToString(b) // 900 characters DEFLATE cannot shrink much
+		c.do("POST", "/add", url.Values{"item": {last}})
+	}
+	if n := len(c.cookieNames()); n < 2 {
+		t.Fatalf("a cart of about 11 KB sits in %d cookie(s), want it split", n)
+	}
+	if got := c.do("GET", "/", nil); !strings.HasSuffix(got, `"`+last+`"]`) {
+		t.Errorf("last item lost: %.60q...", got)
+	}
+	c.do("POST", "/clear", nil)
+	if n := len(c.cookieNames()); n != 0 {
+		t.Errorf("after clear the jar holds %d cookies", n)
+	}
+	if got := c.do("GET", "/", nil); got != `cart: []` {
+		t.Errorf("after clear: %q", got)
+	}
+}
+
+func TestTamperedCartIsEmpty(t *testing.T) {
+	c := newClient(t)
+	c.do("POST", "/add", url.Values{"item": {"apple"}})
+	u, _ := url.Parse(c.srv.URL)
+	k := c.c.Jar.Cookies(u)[0]
+	v := []byte(k.Value)
+	v[10] ^= 1
+	c.c.Jar.SetCookies(u, []*http.Cookie{{Name: k.Name, Value: string(v), Path: "/"}})
+	if got := c.do("GET", "/", nil); got != `cart: []` {
+		t.Errorf("tampered cart: %q, want empty", got)
+	}
+}
