@@ -553,6 +553,17 @@ const (
 	collisionB = "key-id-collision-test-only-000000076816"
 )
 
+func TestNewErrorsNamePositions(t *testing.T) {
+	a, b := GenerateSecret(), GenerateSecret()
+	_, err := New(Config{Secrets: []string{a, b, "short"}})
+	assert.EqualError(t, err, "cookieseal: secret 3 of 3 is 5 bytes, need at least 32 (see GenerateSecret)")
+	_, err = New(Config{Secrets: []string{a, b, a}})
+	assert.EqualError(t, err, "cookieseal: secrets 1 and 3 are identical")
+	_, err = New(Config{Secrets: []string{a, collisionA, collisionB}})
+	id, _, _ := deriveKey(collisionA)
+	assert.EqualError(t, err, "cookieseal: secrets 2 and 3 derive the same key ID "+id.String()+"; replace one with a new secret")
+}
+
 func TestCollisionFixtureCollides(t *testing.T) {
 	a, _, err := deriveKey(collisionA)
 	require.NoError(t, err)
