@@ -116,7 +116,7 @@ type Config struct {
 	MaxLength int
 
 	// DisableCompression stops Encode from compressing. The zero value lets
-	// Encode compress a payload of 256 bytes or more when that makes the
+	// Encode compress a payload of 1024 bytes or more when that makes the
 	// cookie shorter. Compressing a secret together with attacker-chosen data
 	// leaks, through the cookie's length, whether the two share substrings
 	// (CRIME, BREACH): turn it off when one session holds both and attackers

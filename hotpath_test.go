@@ -102,7 +102,7 @@ var hotpathCases = []struct {
 		cookie: "s",
 		value:  map[any]any{"uid": 7, "name": "Ada", "admin": true, "ratio": 0.5, "big": int64(1 << 40), "tags": []string{"a", "b"}, "raw": []byte{0, 1, 255}, "at": hotpathNow.UTC(), "nested": map[string]any{"x": []any{1, "y", nil}}, "u8": uint8(3), "esc": "q\"\\\n\t\x01é"},
 		dst:    func() any { return new(map[any]any) },
-		want:   "ARgFJL8DAAECAwQFBgcICQoLDA0ODxAREhMUFRYX0CiEcFniqyI7n8obJNwSoIvjIHI_a2DX861j52NdB_HkFS34IqGsKEM_0gvNfF2rrZtpg-fxKNQDmAXBMh1P-zwMqrboG87BFLou5WPdNZWahqW0HmOj-ZJs80xtmZqw4CP2NtchQIps0GX1Li3ejYZcTHY2FDJnEGFaM__MuH3ZEiSXbK7SP3_1cqYhYCA9FXshw1bL2ip-zjv83Hq9Sc3pFQTTbBIkzXE6ABFWGtio6hBrz2Hgoilv_bxKSc1ihRVTT_QTf09EMN9iQU0H2_Zlouo8Dthk6s749-bc5CABT40MnN0",
+		want:   "ARgFJL8CAAECAwQFBgcICQoLDA0ODxAREhMUFRYX0CiEcFniqyJcM-Y0l844nkZwkzGOa9lZNBSYgf_diEevYzNObthOSDTh80jzYOigJ3vfHSxbkC9GK2ADYaccHQopgkqEDXD5Z86cdtlznI4c7d7raAAtaY6qNXUAvvSrxdZUsgbK-j2Gn-L999Pt2aYQRKGURqZ65KuXSpRosuo-0MRjT2rOlXx-PhAp9_yHQB-voKlkgQA3oRjiYwHV_R8pbgELqcSgzrya_i98mUGXABweFiCNHjaK2xM1Oy-j5TC3M9caewOksaj5_m6xdHgf0cj506mG9jxD7_3gkqlL_OxlJYswZHmUfkhUVESh9e2TOV8NvtycRxwRlEI-5ZWrKA2MnqT8KDDc1CeptdB0vjCW1fS2umTGrqI74VxdV7ywFA",
 	},
 	{
 		name:   "values pairs",
@@ -130,7 +130,7 @@ var hotpathCases = []struct {
 		cookie: "a-rather-long-cookie-name",
 		value:  strings.Repeat("x", 300),
 		dst:    func() any { return new(string) },
-		want:   "ARgFJL8BAAECAwQFBgcICQoLDA0ODxAREhMUFRYX0CiEcFniqyLL0QpV5-wC50SG35u4ZHvw2w_t5NMAFgAdl04ehdCnkR9-fFU9L7M",
+		want:   "ARgFJL8AAAECAwQFBgcICQoLDA0ODxAREhMUFRYX0CiEcFniqyIFafMtn5R6nRxpjySffYMbOB6VnKuHkUv1ITAUYslbVW6jqQK7KqP1bjKKVGB32mUEYitBK-8-Rw992FCVEiq7ZJSNYNU90NRepJaqKU1kIMDgejpP8PH_n8tfqVyIoDSixcbZ08XJ1YIdDOncDx2rvv_NXI19r7B8iv1_VjCaz2pjNRw066bFQ0W4urt5mgxt4xu4Y1uX3lZ9NABR_dKt2qi_-yoow0uODA0JTGKORCiezAo5dWP5p3jhftJOIQm9vvK7_TSrdXQC2pK7iZC_xmsZ6qm6nrBU97YnJtE7aHOFaFdfDgaCr_TJbQUX5PmZE0Yc1Bh85s-mORuA3v6-YzWIjiq4qYo28TWTUiJ71JVvS-Atm8O93snlcKeUVo2NKUDLwGs0DNZywHrVQcXGJUokQNHdf1ugq_VS7Jc",
 	},
 }
 
