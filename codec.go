@@ -44,6 +44,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -251,16 +252,25 @@ func (c *Codec) Encode(name string, value any) (string, error) {
 }
 
 func (c *Codec) encode(name string, value any, limit int) (string, error) {
-	payload, flags, err := marshal(value)
+	s := getScratch()
+	defer s.put()
+	// The JSON goes straight after room for the header, nonce and issued-at,
+	// so that it is sealed in place.
+	const prefix = headerSize + nonceSize + issuedAtSize
+	buf, flags, err := s.marshalAppend(withLen(s.plain, prefix), value)
 	if err != nil {
 		return "", err
 	}
+	s.plain = buf[:0]
+	payload := buf[prefix:]
 	if len(payload) > MaxPayloadSize {
 		return "", fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), MaxPayloadSize)
 	}
 	if c.compress && len(payload) >= compressMin {
-		if z := deflate(nil, payload); len(z) < len(payload) {
-			payload, flags = z, flags|flagDeflate
+		z := deflate(withLen(s.zip, prefix), payload)
+		s.zip = z[:0]
+		if len(z)-prefix < len(payload) {
+			buf, payload, flags = z, z[prefix:], flags|flagDeflate
 		}
 	}
 	n := overhead + len(payload)
@@ -268,8 +278,8 @@ func (c *Codec) encode(name string, value any, limit int) (string, error) {
 		return "", fmt.Errorf("%w: %d bytes with the name, limit %d", ErrTooLarge, size, limit)
 	}
 
+	buf = slices.Grow(buf, tagSize) // so that Seal appends the tag in place
 	k := c.ring.Load().keys[0]
-	buf := make([]byte, n)
 	buf[0] = version1
 	binary.BigEndian.PutUint32(buf[1:5], uint32(k.id))
 	buf[5] = flags
@@ -277,39 +287,21 @@ func (c *Codec) encode(name string, value any, limit int) (string, error) {
 	if _, err := io.ReadFull(c.rand, nonce); err != nil {
 		return "", fmt.Errorf("cookieseal: reading a random nonce: %w", err)
 	}
-	body := buf[headerSize+nonceSize : n-tagSize]
+	body := buf[headerSize+nonceSize:]
 	binary.BigEndian.PutUint64(body, uint64(c.now().Unix()))
-	copy(body[issuedAtSize:], payload)
-	if _, err := aeadSeal(k.aead, buf[:headerSize+nonceSize], nonce, body, additionalData(buf[:headerSize], name)); err != nil {
+	s.ad = appendAdditionalData(s.ad[:0], buf[:headerSize], name)
+	sealed, err := aeadSeal(k.aead, buf[:headerSize+nonceSize], nonce, body, s.ad)
+	if err != nil {
 		return "", fmt.Errorf("cookieseal: sealing: %w", err)
 	}
-	return base64.RawURLEncoding.EncodeToString(buf), nil
+	s.out = base64.RawURLEncoding.AppendEncode(s.out[:0], sealed)
+	return string(s.out), nil
 }
 
-// marshal serializes value and returns the flags that describe the result.
-func marshal(value any) ([]byte, byte, error) {
-	switch v := value.(type) {
-	case map[any]any:
-		b, err := appendMap(nil, v)
-		return b, flagTyped, err
-	case *map[any]any:
-		if v != nil {
-			b, err := appendMap(nil, *v)
-			return b, flagTyped, err
-		}
-	}
-	b, err := json.Marshal(value)
-	if err != nil {
-		return nil, 0, fmt.Errorf("cookieseal: encoding value: %w", err)
-	}
-	return b, 0, nil
-}
-
-// additionalData is what the AEAD authenticates besides the plaintext: the
-// header, then the cookie name prefixed by its length, so that no two
-// (name, value) pairs share associated data.
-func additionalData(header []byte, name string) []byte {
-	ad := make([]byte, 0, headerSize+4+len(name))
+// appendAdditionalData appends what the AEAD authenticates besides the
+// plaintext: the header, then the cookie name prefixed by its length, so that
+// no two (name, value) pairs share associated data.
+func appendAdditionalData(ad, header []byte, name string) []byte {
 	ad = append(ad, header...)
 	ad = binary.BigEndian.AppendUint32(ad, uint32(len(name)))
 	return append(ad, name...)
@@ -371,7 +363,7 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	}
 	nonce := raw[headerSize : headerSize+nonceSize]
 	sealed := raw[headerSize+nonceSize:]
-	body, err := aeadOpen(k.aead, sealed[:0], nonce, sealed, additionalData(raw[:headerSize], name))
+	body, err := aeadOpen(k.aead, sealed[:0], nonce, sealed, appendAdditionalData(nil, raw[:headerSize], name))
 	if err != nil {
 		return Info{}, fmt.Errorf("%w: %w (tampered, or sealed for another cookie name)", ErrInvalid, err)
 	}
