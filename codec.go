@@ -345,9 +345,12 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	if size := len(name) + 1 + len(value); size > limit {
 		return Info{}, fmt.Errorf("%w: %d bytes with the name, limit %d", ErrTooLarge, size, limit)
 	}
-	raw, err := decodeBase64(value)
+	s := getScratch()
+	defer s.put()
+	raw, err := appendBase64(s.plain[:0], value)
 	var h Header
 	if err == nil {
+		s.plain = raw[:0]
 		h, err = parseHeader(raw)
 	}
 	if err != nil {
@@ -363,7 +366,11 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	}
 	nonce := raw[headerSize : headerSize+nonceSize]
 	sealed := raw[headerSize+nonceSize:]
-	body, err := aeadOpen(k.aead, sealed[:0], nonce, sealed, appendAdditionalData(nil, raw[:headerSize], name))
+	s.ad = appendAdditionalData(s.ad[:0], raw[:headerSize], name)
+	body, err := aeadOpen(k.aead, sealed[:0], nonce, sealed, s.ad)
+	if err == errOpen {
+		return Info{}, errTampered // preformatted: forged cookies cost no formatting
+	}
 	if err != nil {
 		return Info{}, fmt.Errorf("%w: %w (tampered, or sealed for another cookie name)", ErrInvalid, err)
 	}
@@ -402,6 +409,9 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 		Reissue:  k != ring.keys[0] || (c.refreshAge > 0 && age >= c.refreshAge),
 	}, nil
 }
+
+// errTampered is Decode's error for a cookie whose tag does not verify.
+var errTampered = fmt.Errorf("%w: %w (tampered, or sealed for another cookie name)", ErrInvalid, errOpen)
 
 // unmarshal decodes payload into dst, assigning only on success.
 func unmarshal(payload []byte, typed bool, dst any) error {

@@ -3,6 +3,7 @@ package cookieseal
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -421,3 +422,64 @@ func TestHotpathConcurrent(t *testing.T) {
 type cryptoReader struct{}
 
 func (cryptoReader) Read(p []byte) (int, error) { return rand.Read(p) }
+
+// referenceBase64 is decodeBase64 as it was before the fast path: an
+// alphabet check, then the standard strict decoder.
+func referenceBase64(s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return nil, fmt.Errorf("%w at offset %d", errAlphabet, i)
+		}
+	}
+	return base64.RawURLEncoding.Strict().DecodeString(s)
+}
+
+func checkBase64(t *testing.T, s string) {
+	t.Helper()
+	want, wantErr := referenceBase64(s)
+	got, err := appendBase64([]byte("prefix"), s)
+	if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+		t.Fatalf("appendBase64(%q): error %v, want %v", s, err, wantErr)
+	}
+	if err == nil && (string(got[:6]) != "prefix" || !bytes.Equal(got[6:], want)) {
+		t.Fatalf("appendBase64(%q) = %q, want prefix + %q", s, got, want)
+	}
+}
+
+// Every string of up to 3 characters over a set that has each class of
+// character (alphabet edges, CR, LF, padding, standard-alphabet extras), and
+// every cookie of the golden set with each character replaced.
+func TestHotpathBase64MatchesStrict(t *testing.T) {
+	chars := "AB_-zZ09aQgw=+/\r\n \x00\xff"
+	var rec func(prefix string, n int)
+	rec = func(prefix string, n int) {
+		checkBase64(t, prefix)
+		if n == 0 {
+			return
+		}
+		for i := 0; i < len(chars); i++ {
+			rec(prefix+chars[i:i+1], n-1)
+		}
+	}
+	rec("", 3)
+	for _, tc := range hotpathCases {
+		for _, end := range []int{len(tc.want), len(tc.want) - 1, len(tc.want) - 2} {
+			v := tc.want[:end]
+			checkBase64(t, v)
+			for i := 0; i < len(v); i += 7 {
+				for j := 0; j < len(chars); j++ {
+					checkBase64(t, v[:i]+chars[j:j+1]+v[i+1:])
+				}
+			}
+		}
+	}
+}
+
+func FuzzHotpathBase64(f *testing.F) {
+	for _, tc := range hotpathCases {
+		f.Add(tc.want)
+	}
+	f.Add("AA=")
+	f.Fuzz(func(t *testing.T, s string) { checkBase64(t, s) })
+}
