@@ -362,7 +362,7 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	ring := c.ring.Load()
 	k := ring.lookup(h.KeyID)
 	if k == nil {
-		return Info{}, fmt.Errorf("%w: key ID %s", ErrUnknownKey, h.KeyID)
+		return Info{}, unknownKeyError{h.KeyID}
 	}
 	nonce := raw[headerSize : headerSize+nonceSize]
 	sealed := raw[headerSize+nonceSize:]
@@ -409,6 +409,13 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 		Reissue:  k != ring.keys[0] || (c.refreshAge > 0 && age >= c.refreshAge),
 	}, nil
 }
+
+// unknownKeyError is Decode's error for a key ID that is not in the ring. It
+// formats only when asked, so refusing a forged cookie costs no formatting.
+type unknownKeyError struct{ id KeyID }
+
+func (e unknownKeyError) Error() string { return ErrUnknownKey.Error() + ": key ID " + e.id.String() }
+func (e unknownKeyError) Unwrap() error { return ErrUnknownKey }
 
 // errTampered is Decode's error for a cookie whose tag does not verify.
 var errTampered = fmt.Errorf("%w: %w (tampered, or sealed for another cookie name)", ErrInvalid, errOpen)

@@ -483,3 +483,18 @@ func FuzzHotpathBase64(f *testing.F) {
 	f.Add("AA=")
 	f.Fuzz(func(t *testing.T, s string) { checkBase64(t, s) })
 }
+
+// The unknown-key error keeps the message fmt.Errorf gave it.
+func TestHotpathUnknownKeyMessage(t *testing.T) {
+	c := newHotpathCodec(t, 1, Config{})
+	other := newHotpathCodec(t, 0, Config{Secrets: []string{hotpathSecret(9)}})
+	v, err := other.Encode("s", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Decode("s", v, new(int))
+	want := fmt.Errorf("%w: key ID %s", ErrUnknownKey, other.KeyIDs()[0]).Error()
+	if err == nil || err.Error() != want || !errors.Is(err, ErrUnknownKey) {
+		t.Errorf("Decode error %v, want %q matching ErrUnknownKey", err, want)
+	}
+}
