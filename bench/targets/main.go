@@ -118,6 +118,10 @@ func targets() []target {
 		{"bogus: 32-key ring vs 1-key ring (unknown ID)", "Bogus/keys=32/cookie=unknown-key/impl=cookieseal", "Bogus/keys=1/cookie=unknown-key/impl=cookieseal", "cpu-ns/op", "<=", 1.1},
 		{"RunParallel Encode: single / parallel throughput", fmt.Sprintf(small, "Encode", "cookieseal"), "Parallel/op=Encode/impl=cookieseal", "ns/op", ">=", 1.8},
 		{"RunParallel Decode: single / parallel throughput", fmt.Sprintf(small, "Decode", "cookieseal"), "Parallel/op=Decode/impl=cookieseal", "ns/op", ">=", 1.8},
+		// The floor shares nothing between goroutines: its scaling is what
+		// the machine allowed during the run.
+		{"control: floor Encode, single / parallel", fmt.Sprintf(small, "Encode", "floor"), "Parallel/op=Encode/impl=floor", "ns/op", ">=", 1.8},
+		{"control: floor Decode, single / parallel", fmt.Sprintf(small, "Decode", "floor"), "Parallel/op=Decode/impl=floor", "ns/op", ">=", 1.8},
 	}
 }
 
