@@ -387,13 +387,14 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 
 	payload := body[issuedAtSize:]
 	if h.Compressed {
-		if payload, err = inflate(payload, MaxPayloadSize); err != nil {
+		if payload, err = appendInflate(s.zip[:0], payload, MaxPayloadSize); err != nil {
 			var big errInflateLimit
 			if errors.As(err, &big) {
 				return Info{}, fmt.Errorf("%w: value inflates past %d bytes", ErrTooLarge, MaxPayloadSize)
 			}
 			return Info{}, fmt.Errorf("%w: decompressing: %w", ErrInvalid, err)
 		}
+		s.zip = payload[:0] // keep the grown buffer, zeroed on put
 	} else if len(payload) > MaxPayloadSize {
 		return Info{}, fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), MaxPayloadSize)
 	}

@@ -62,6 +62,11 @@ func (e errInflateLimit) Error() string {
 // bytes. A truncated stream, bytes after the final block and output past the
 // limit are errors, and partial output is never returned.
 func inflate(src []byte, limit int) ([]byte, error) {
+	return appendInflate(nil, src, limit)
+}
+
+// appendInflate is inflate appending the output to dst.
+func appendInflate(dst, src []byte, limit int) ([]byte, error) {
 	// bytes.Reader is an io.ByteReader, so flate reads exactly the stream and
 	// no more; what is left afterwards is trailing data.
 	br := bytes.NewReader(src)
@@ -70,15 +75,15 @@ func inflate(src []byte, limit int) ([]byte, error) {
 	if err := r.(flate.Resetter).Reset(br, nil); err != nil {
 		return nil, err
 	}
-	out, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
-	if err != nil {
+	out := bytes.NewBuffer(dst)
+	if _, err := out.ReadFrom(io.LimitReader(r, int64(limit)+1)); err != nil {
 		return nil, err
 	}
-	if len(out) > limit {
+	if out.Len()-len(dst) > limit {
 		return nil, errInflateLimit{limit}
 	}
 	if br.Len() != 0 {
 		return nil, errTrailing
 	}
-	return out, nil
+	return out.Bytes(), nil
 }

@@ -498,3 +498,24 @@ func TestHotpathUnknownKeyMessage(t *testing.T) {
 		t.Errorf("Decode error %v, want %q matching ErrUnknownKey", err, want)
 	}
 }
+
+// Decompression errors keep their classes: a stream past MaxPayloadSize is
+// ErrTooLarge; truncated or trailing data is ErrInvalid.
+func TestHotpathInflateErrors(t *testing.T) {
+	c := newHotpathCodec(t, 1, Config{})
+	zip := func(p []byte) []byte { return deflate(nil, p) }
+	big := zip(bytes.Repeat([]byte("a"), MaxPayloadSize+1))
+	decodeFailsInto(t, c, "z", sealRaw(t, c, "z", flagDeflate, big), ErrTooLarge, true)
+	ok := zip([]byte(`{"uid":1}`))
+	decodeFailsInto(t, c, "z", sealRaw(t, c, "z", flagDeflate, ok[:len(ok)-1]), ErrInvalid, true)
+	decodeFailsInto(t, c, "z", sealRaw(t, c, "z", flagDeflate, append(bytes.Clone(ok), 0)), ErrInvalid, true)
+	var s hotpathSession
+	if err := c.Decode("z", sealRaw(t, c, "z", flagDeflate, ok), &s); err != nil || s.UserID != 1 {
+		t.Errorf("Decode of a compressed cookie: %v, %+v", err, s)
+	}
+	exact := zip(append([]byte("1"), bytes.Repeat([]byte(" "), MaxPayloadSize-1)...))
+	var raw json.RawMessage
+	if err := c.Decode("z", sealRaw(t, c, "z", flagDeflate, exact), &raw); err != nil || len(raw) != MaxPayloadSize {
+		t.Errorf("Decode of exactly MaxPayloadSize bytes: %v", err)
+	}
+}
