@@ -9,8 +9,10 @@ import (
 // scratch holds the buffers of one Encode or Decode, pooled so that the hot
 // path allocates little more than the cookie string it returns.
 type scratch struct {
+	// plain and zip keep, until put, the length that was used, so that put
+	// zeroes only that.
 	plain []byte // header, nonce, issued-at and JSON; sealed in place
-	zip   []byte // the same prefix and the DEFLATE payload, when compressing
+	zip   []byte // the same prefix and the DEFLATE payload, or inflated JSON
 	ad    []byte // associated data
 	out   []byte // base64url of the sealed cookie
 
@@ -55,12 +57,12 @@ func (s *scratch) put() {
 	scratches.Put(s)
 }
 
-// reuse zeroes b and returns it emptied, or nil when it is too big to keep.
+// reuse zeroes b's used length and returns it emptied, or nil when it is too
+// big to keep.
 func reuse(b []byte) []byte {
 	if cap(b) > scratchMaxCap {
 		return nil
 	}
-	b = b[:cap(b)]
 	clear(b)
 	return b[:0]
 }

@@ -259,16 +259,17 @@ func (c *Codec) encode(name string, value any, limit int) (string, error) {
 	const prefix = headerSize + nonceSize + issuedAtSize
 	buf, flags, err := s.marshalAppend(withLen(s.plain, prefix), value)
 	if err != nil {
+		clear(s.plain[:cap(s.plain)]) // a failed append may have left some plaintext
 		return "", err
 	}
-	s.plain = buf[:0]
+	s.plain = buf
 	payload := buf[prefix:]
 	if len(payload) > MaxPayloadSize {
 		return "", fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), MaxPayloadSize)
 	}
 	if c.compress && len(payload) >= compressMin {
 		z := deflate(withLen(s.zip, prefix), payload)
-		s.zip = z[:0]
+		s.zip = z
 		if len(z)-prefix < len(payload) {
 			buf, payload, flags = z, z[prefix:], flags|flagDeflate
 		}
@@ -350,7 +351,7 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	raw, err := appendBase64(s.plain[:0], value)
 	var h Header
 	if err == nil {
-		s.plain = raw[:0]
+		s.plain = raw
 		h, err = parseHeader(raw)
 	}
 	if err != nil {
@@ -388,13 +389,14 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	payload := body[issuedAtSize:]
 	if h.Compressed {
 		if payload, err = appendInflate(s.zip[:0], payload, MaxPayloadSize); err != nil {
+			clear(s.zip[:cap(s.zip)]) // partial output may be there
 			var big errInflateLimit
 			if errors.As(err, &big) {
 				return Info{}, fmt.Errorf("%w: value inflates past %d bytes", ErrTooLarge, MaxPayloadSize)
 			}
 			return Info{}, fmt.Errorf("%w: decompressing: %w", ErrInvalid, err)
 		}
-		s.zip = payload[:0] // keep the grown buffer, zeroed on put
+		s.zip = payload // keep the grown buffer, zeroed on put
 	} else if len(payload) > MaxPayloadSize {
 		return Info{}, fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), MaxPayloadSize)
 	}
