@@ -519,3 +519,66 @@ func TestHotpathInflateErrors(t *testing.T) {
 		t.Errorf("Decode of exactly MaxPayloadSize bytes: %v", err)
 	}
 }
+
+func checkDecodeJSON(t *testing.T, data []byte) {
+	t.Helper()
+	want, wantErr := decodeJSONStd(data)
+	got, err := decodeJSON(data)
+	if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+		t.Fatalf("decodeJSON(%q): error %v, want %v", data, err, wantErr)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("decodeJSON(%q) = %#v, want %#v", data, got, want)
+	}
+}
+
+// hotpathJSONSeeds are JSON texts that exercise every branch of the direct
+// parser and every way encoding/json treats strings and numbers.
+var hotpathJSONSeeds = []string{
+	`{"map":{"uid":7,"name":"Ada","ok":true,"no":false,"nil":null,"f":{"float64":0.5}}}`,
+	`{"map":[[1,"one"],[{"int64":-5},{"float32":1.5}],[true,{"ints":[1,2]}]]}`,
+	` { "a" : [ 1 , -2.5e+10 , 0 , -0 , 1E3 , 2e-3 ] , "b" : { } , "c" : [ ] } `,
+	"\t\r\n[null,true,false,\"\",{}]\n",
+	`"\u00e9\ud83d\ude00 \ud800 \udc00x \\ \/ \b\f\n\r\t \" \u0000"`,
+	"\"caf\xc3\xa9 \xff\xfe bad \xed\xa0\x80 surrogate \xef\xbf\xbd\"",
+	`{"k":1,"k":2,"k":{"x":[]}}`,
+	`{"\u006b":"v","k\"q":"w"}`,
+	`[[[[[[[[[[[]]]]]]]]]]]`, `0`, `-1`, `1.5`, `true`, `null`, `"s"`, `[1,]`, `{"a":1,}`, `{"a" 1}`,
+	`01`, `1.`, `.5`, `+1`, `"\x"`, "\"a\x01b\"", `{} {}`, `[1] x`, ``, ` `, `{`, `"`, `nul`, `[1 2]`,
+	`{"a":1 "b":2}`, `{1:2}`, `[` + strings.Repeat(`[`, 10001) + strings.Repeat(`]`, 10002),
+}
+
+func TestHotpathDecodeJSONMatchesStd(t *testing.T) {
+	for _, s := range hotpathJSONSeeds {
+		checkDecodeJSON(t, []byte(s))
+	}
+	// Every prefix and every one-byte change of a typed payload.
+	c := newHotpathCodec(t, 1, Config{DisableCompression: true})
+	for _, tc := range hotpathCases {
+		v, err := c.Encode(tc.cookie, tc.value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raw json.RawMessage
+		if err := c.Decode(tc.cookie, v, &raw); err != nil {
+			t.Fatal(err)
+		}
+		for n := 0; n <= len(raw); n++ {
+			checkDecodeJSON(t, raw[:n])
+		}
+		for i := 0; i < len(raw); i += 3 {
+			for _, b := range []byte(`{}[]",:0-e.tn\ ` + "\xff") {
+				m := bytes.Clone(raw)
+				m[i] = b
+				checkDecodeJSON(t, m)
+			}
+		}
+	}
+}
+
+func FuzzHotpathDecodeJSON(f *testing.F) {
+	for _, s := range hotpathJSONSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { checkDecodeJSON(t, data) })
+}
