@@ -77,8 +77,8 @@ func withLen(b []byte, n int) []byte {
 }
 
 // marshalAppend appends the serialization of value to dst and returns the
-// flags that describe it. It writes what marshal writes, without the
-// intermediate copy.
+// flags that describe it: the typed form for session values, else exactly
+// json.Marshal's bytes, without json.Marshal's copy.
 func (s *scratch) marshalAppend(dst []byte, value any) ([]byte, byte, error) {
 	switch v := value.(type) {
 	case map[any]any:

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -581,4 +582,22 @@ func FuzzHotpathDecodeJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkDecodeJSON(t, data) })
+}
+
+// lookup finds every key of a long ring by its ID, and nothing else.
+func TestHotpathLookup(t *testing.T) {
+	c := newHotpathCodec(t, 32, Config{})
+	r := c.ring.Load()
+	for i, id := range c.KeyIDs() {
+		if k := r.lookup(id); k != r.keys[i] {
+			t.Errorf("lookup(%s) = %v, want key %d", id, k, i)
+		}
+	}
+	absent := KeyID(0)
+	for slices.Contains(c.KeyIDs(), absent) {
+		absent++
+	}
+	if k := r.lookup(absent); k != nil {
+		t.Errorf("lookup(%s) = key %s, want nil", absent, k.id)
+	}
 }
