@@ -603,3 +603,22 @@ func TestHotpathLookup(t *testing.T) {
 		t.Errorf("lookup(%s) = key %s, want nil", absent, k.id)
 	}
 }
+
+// Pooled buffers that held plaintext are zeroed before reuse, and oversized
+// ones are dropped rather than pinned.
+func TestHotpathReuseZeroes(t *testing.T) {
+	b := append(make([]byte, 0, 64), "session plaintext"...)
+	got := reuse(b)
+	if len(got) != 0 || cap(got) != 64 {
+		t.Errorf("reuse gave len %d cap %d, want 0 and 64", len(got), cap(got))
+	}
+	if !bytes.Equal(b, make([]byte, len(b))) {
+		t.Errorf("reuse left %q in the buffer", b)
+	}
+	if got := reuse(make([]byte, 1, scratchMaxCap+1)); got != nil {
+		t.Errorf("reuse kept a buffer of cap %d, over scratchMaxCap %d", cap(got), scratchMaxCap)
+	}
+	if got := reuse(make([]byte, 1, scratchMaxCap)); got == nil {
+		t.Errorf("reuse dropped a buffer of cap scratchMaxCap")
+	}
+}
