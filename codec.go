@@ -45,6 +45,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -117,7 +118,7 @@ type Config struct {
 	MaxLength int
 
 	// DisableCompression stops Encode from compressing. The zero value lets
-	// Encode compress a payload of 256 bytes or more when that makes the
+	// Encode compress a payload of 1024 bytes or more when that makes the
 	// cookie shorter. Compressing a secret together with attacker-chosen data
 	// leaks, through the cookie's length, whether the two share substrings
 	// (CRIME, BREACH): turn it off when one session holds both and attackers
@@ -249,17 +250,26 @@ func (c *Codec) Encode(name string, value any) (string, error) {
 }
 
 func (c *Codec) encode(name string, value any, limit int) (string, error) {
-	payload, flags, err := marshal(value)
+	s := getScratch()
+	defer s.put()
+	// The JSON goes straight after room for the header, nonce and issued-at,
+	// so that it is sealed in place.
+	const prefix = headerSize + nonceSize + issuedAtSize
+	buf, flags, err := s.marshalAppend(withLen(s.plain, prefix), value)
 	if err != nil {
+		clear(s.plain[:cap(s.plain)]) // a failed append may have left some plaintext
 		return "", err
 	}
+	s.plain = buf
+	payload := buf[prefix:]
 	if len(payload) > MaxPayloadSize {
 		return "", fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), MaxPayloadSize)
 	}
 	if c.compress {
-		var ok bool
-		if payload, ok = compressIfShorter(payload); ok {
-			flags |= flagDeflate
+		z, ok := compressIfShorter(withLen(s.zip, prefix), payload)
+		s.zip = z // keep the grown buffer for the pool
+		if ok {
+			buf, payload, flags = z, z[prefix:], flags|flagDeflate
 		}
 	}
 	n := overhead + len(payload)
@@ -267,8 +277,8 @@ func (c *Codec) encode(name string, value any, limit int) (string, error) {
 		return "", fmt.Errorf("%w: %d bytes with the name, limit %d", ErrTooLarge, size, limit)
 	}
 
+	buf = slices.Grow(buf, tagSize) // so that Seal appends the tag in place
 	k := c.ring.Load().keys[0]
-	buf := make([]byte, n)
 	buf[0] = version1
 	binary.BigEndian.PutUint32(buf[1:5], uint32(k.id))
 	buf[5] = flags
@@ -276,39 +286,21 @@ func (c *Codec) encode(name string, value any, limit int) (string, error) {
 	if _, err := io.ReadFull(c.rand, nonce); err != nil {
 		return "", fmt.Errorf("cookieseal: reading a random nonce: %w", err)
 	}
-	body := buf[headerSize+nonceSize : n-tagSize]
+	body := buf[headerSize+nonceSize:]
 	binary.BigEndian.PutUint64(body, uint64(c.now().Unix()))
-	copy(body[issuedAtSize:], payload)
-	if _, err := aeadSeal(k.aead, buf[:headerSize+nonceSize], nonce, body, additionalData(buf[:headerSize], name)); err != nil {
+	s.ad = appendAdditionalData(s.ad[:0], buf[:headerSize], name)
+	sealed, err := aeadSeal(k.aead, buf[:headerSize+nonceSize], nonce, body, s.ad)
+	if err != nil {
 		return "", fmt.Errorf("cookieseal: sealing: %w", err)
 	}
-	return base64.RawURLEncoding.EncodeToString(buf), nil
+	s.out = base64.RawURLEncoding.AppendEncode(s.out[:0], sealed)
+	return string(s.out), nil
 }
 
-// marshal serializes value and returns the flags that describe the result.
-func marshal(value any) ([]byte, byte, error) {
-	switch v := value.(type) {
-	case map[any]any:
-		b, err := appendMap(nil, v)
-		return b, flagTyped, err
-	case *map[any]any:
-		if v != nil {
-			b, err := appendMap(nil, *v)
-			return b, flagTyped, err
-		}
-	}
-	b, err := json.Marshal(value)
-	if err != nil {
-		return nil, 0, fmt.Errorf("cookieseal: encoding value: %w", err)
-	}
-	return b, 0, nil
-}
-
-// additionalData is what the AEAD authenticates besides the plaintext: the
-// header, then the cookie name prefixed by its length, so that no two
-// (name, value) pairs share associated data.
-func additionalData(header []byte, name string) []byte {
-	ad := make([]byte, 0, headerSize+4+len(name))
+// appendAdditionalData appends what the AEAD authenticates besides the
+// plaintext: the header, then the cookie name prefixed by its length, so that
+// no two (name, value) pairs share associated data.
+func appendAdditionalData(ad, header []byte, name string) []byte {
 	ad = append(ad, header...)
 	ad = binary.BigEndian.AppendUint32(ad, uint32(len(name)))
 	return append(ad, name...)
@@ -352,9 +344,12 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	if size := len(name) + 1 + len(value); size > limit {
 		return Info{}, fmt.Errorf("%w: %d bytes with the name, limit %d", ErrTooLarge, size, limit)
 	}
-	raw, err := decodeBase64(value)
+	s := getScratch()
+	defer s.put()
+	raw, err := appendBase64(s.plain[:0], value)
 	var h Header
 	if err == nil {
+		s.plain = raw
 		h, err = parseHeader(raw)
 	}
 	if err != nil {
@@ -366,11 +361,15 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	ring := c.ring.Load()
 	k := ring.lookup(h.KeyID)
 	if k == nil {
-		return Info{}, fmt.Errorf("%w: key ID %s", ErrUnknownKey, h.KeyID)
+		return Info{}, unknownKeyError{h.KeyID}
 	}
 	nonce := raw[headerSize : headerSize+nonceSize]
 	sealed := raw[headerSize+nonceSize:]
-	body, err := aeadOpen(k.aead, sealed[:0], nonce, sealed, additionalData(raw[:headerSize], name))
+	s.ad = appendAdditionalData(s.ad[:0], raw[:headerSize], name)
+	body, err := aeadOpen(k.aead, sealed[:0], nonce, sealed, s.ad)
+	if err == errOpen {
+		return Info{}, errTampered // preformatted: forged cookies cost no formatting
+	}
 	if err != nil {
 		return Info{}, fmt.Errorf("%w: %w (tampered, or sealed for another cookie name)", ErrInvalid, err)
 	}
@@ -383,13 +382,15 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 
 	payload := body[issuedAtSize:]
 	if h.Compressed {
-		if payload, err = inflate(payload, MaxPayloadSize); err != nil {
+		if payload, err = appendInflate(s.zip[:0], payload, MaxPayloadSize); err != nil {
+			clear(s.zip[:cap(s.zip)]) // partial output may be there
 			var big errInflateLimit
 			if errors.As(err, &big) {
 				return Info{}, fmt.Errorf("%w: value inflates past %d bytes", ErrTooLarge, MaxPayloadSize)
 			}
 			return Info{}, fmt.Errorf("%w: decompressing: %w", ErrInvalid, err)
 		}
+		s.zip = payload // keep the grown buffer, zeroed on put
 	} else if len(payload) > MaxPayloadSize {
 		return Info{}, fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), MaxPayloadSize)
 	}
@@ -436,6 +437,16 @@ func ageString(s uint64, nanos time.Duration) string {
 	}
 	return (time.Duration(s)*time.Second + nanos).String()
 }
+
+// unknownKeyError is Decode's error for a key ID that is not in the ring. It
+// formats only when asked, so refusing a forged cookie costs no formatting.
+type unknownKeyError struct{ id KeyID }
+
+func (e unknownKeyError) Error() string { return ErrUnknownKey.Error() + ": key ID " + e.id.String() }
+func (e unknownKeyError) Unwrap() error { return ErrUnknownKey }
+
+// errTampered is Decode's error for a cookie whose tag does not verify.
+var errTampered = fmt.Errorf("%w: %w (tampered, or sealed for another cookie name)", ErrInvalid, errOpen)
 
 // unmarshal decodes payload into dst, assigning only on success.
 func unmarshal(payload []byte, typed bool, dst any) error {

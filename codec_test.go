@@ -192,8 +192,8 @@ func TestCookieNameIsBound(t *testing.T) {
 
 func TestAdditionalDataIsUnambiguous(t *testing.T) {
 	h := []byte{1, 2, 3, 4, 5, 6}
-	assert.NotEqual(t, additionalData(h, "ab"), additionalData(h, "a"))
-	assert.Equal(t, []byte{1, 2, 3, 4, 5, 6, 0, 0, 0, 2, 'a', 'b'}, additionalData(h, "ab"))
+	assert.NotEqual(t, appendAdditionalData(nil, h, "ab"), appendAdditionalData(nil, h, "a"))
+	assert.Equal(t, []byte{1, 2, 3, 4, 5, 6, 0, 0, 0, 2, 'a', 'b'}, appendAdditionalData(nil, h, "ab"))
 }
 
 func TestEveryByteFlipIsRejected(t *testing.T) {

@@ -95,7 +95,7 @@ func sealRaw(t testing.TB, c *Codec, name string, flags byte, issuedAt int64, pa
 	nonce := bytes.Repeat([]byte{7}, nonceSize)
 	pt := binary.BigEndian.AppendUint64(nil, uint64(issuedAt))
 	pt = append(pt, payload...)
-	out := append(append(hdr[:headerSize:headerSize], nonce...), k.aead.Seal(nil, nonce, pt, additionalData(hdr, name))...)
+	out := append(append(hdr[:headerSize:headerSize], nonce...), k.aead.Seal(nil, nonce, pt, appendAdditionalData(nil, hdr, name))...)
 	return base64.RawURLEncoding.EncodeToString(out)
 }
 

@@ -10,6 +10,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -266,8 +267,170 @@ func appendString(b []byte, s string) ([]byte, error) {
 }
 
 // decodeJSON parses one JSON value with numbers kept as json.Number and
-// refuses anything after it.
+// refuses anything after it. It gives exactly what decodeJSONStd gives, which
+// it falls back to for any input json.Valid refuses (so the errors are the
+// standard ones); on valid input a direct parse skips json.Decoder's copy,
+// second scan and reflection.
 func decodeJSON(data []byte) (any, error) {
+	if !json.Valid(data) {
+		return decodeJSONStd(data)
+	}
+	p := validJSON{data: data}
+	v, ok := p.value()
+	if !ok {
+		return decodeJSONStd(data) // unreachable on valid JSON
+	}
+	return v, nil
+}
+
+// validJSON parses JSON that json.Valid accepted into the tree json.Decoder
+// with UseNumber builds: map[string]interface{}, []interface{} (never nil),
+// string, json.Number, bool and nil. It reports false on anything it does
+// not expect rather than guess.
+type validJSON struct {
+	data []byte
+	i    int
+}
+
+func (p *validJSON) skipSpace() {
+	for p.i < len(p.data) {
+		switch p.data[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *validJSON) value() (any, bool) {
+	p.skipSpace()
+	if p.i >= len(p.data) {
+		return nil, false
+	}
+	switch c := p.data[p.i]; {
+	case c == '{':
+		p.i++
+		m := make(map[string]any)
+		p.skipSpace()
+		if p.i < len(p.data) && p.data[p.i] == '}' {
+			p.i++
+			return m, true
+		}
+		for {
+			p.skipSpace()
+			k, ok := p.str()
+			if !ok {
+				return nil, false
+			}
+			p.skipSpace()
+			if p.i >= len(p.data) || p.data[p.i] != ':' {
+				return nil, false
+			}
+			p.i++
+			v, ok := p.value()
+			if !ok {
+				return nil, false
+			}
+			m[k] = v // the last of duplicate names wins, as in encoding/json
+			p.skipSpace()
+			if p.i >= len(p.data) {
+				return nil, false
+			}
+			p.i++
+			switch p.data[p.i-1] {
+			case ',':
+			case '}':
+				return m, true
+			default:
+				return nil, false
+			}
+		}
+	case c == '[':
+		p.i++
+		a := make([]any, 0)
+		p.skipSpace()
+		if p.i < len(p.data) && p.data[p.i] == ']' {
+			p.i++
+			return a, true
+		}
+		for {
+			v, ok := p.value()
+			if !ok {
+				return nil, false
+			}
+			a = append(a, v)
+			p.skipSpace()
+			if p.i >= len(p.data) {
+				return nil, false
+			}
+			p.i++
+			switch p.data[p.i-1] {
+			case ',':
+			case ']':
+				return a, true
+			default:
+				return nil, false
+			}
+		}
+	case c == '"':
+		return p.str()
+	case c == 't':
+		return true, p.literal("true")
+	case c == 'f':
+		return false, p.literal("false")
+	case c == 'n':
+		return nil, p.literal("null")
+	case c == '-' || '0' <= c && c <= '9':
+		start := p.i
+		for p.i < len(p.data) && strings.IndexByte("0123456789+-.eE", p.data[p.i]) >= 0 {
+			p.i++
+		}
+		return json.Number(p.data[start:p.i]), true
+	}
+	return nil, false
+}
+
+func (p *validJSON) literal(lit string) bool {
+	if !bytes.HasPrefix(p.data[p.i:], []byte(lit)) {
+		return false
+	}
+	p.i += len(lit)
+	return true
+}
+
+// str parses a string. Without escapes and in valid UTF-8 its bytes are the
+// value; otherwise encoding/json unquotes it, so escapes, surrogates and
+// invalid UTF-8 come out exactly as the standard decoder has them.
+func (p *validJSON) str() (string, bool) {
+	if p.i >= len(p.data) || p.data[p.i] != '"' {
+		return "", false
+	}
+	start := p.i
+	plain := true
+	for p.i++; p.i < len(p.data); p.i++ {
+		switch c := p.data[p.i]; {
+		case c == '\\':
+			plain = false
+			p.i++ // the escaped byte cannot end the string
+		case c == '"':
+			p.i++
+			tok := p.data[start:p.i]
+			if body := tok[1 : len(tok)-1]; plain && utf8.Valid(body) {
+				return string(body), true
+			}
+			var s string
+			if err := json.Unmarshal(tok, &s); err != nil {
+				return "", false
+			}
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// decodeJSONStd is decodeJSON with the standard decoder alone.
+func decodeJSONStd(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
