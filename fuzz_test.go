@@ -121,7 +121,7 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add("x", "\xff", int64(0), []byte{}, 0.0, false)
 	c := fuzzCodec(f)
 	f.Fuzz(func(t *testing.T, name, s string, n int64, b []byte, fl float64, ok bool) {
-		in := map[any]any{"s": s, "n": n, "i": int(n), "b": b, "f": fl, "ok": ok, s: []any{s, int8(n)}}
+		in := map[any]any{"s": s, "n": n, "i": int(n), "b": b, "f": fl, "ok": ok, "k:" + s: []any{s, int8(n)}}
 		cookie, err := c.Encode(name, in)
 		if err != nil {
 			switch {
