@@ -70,14 +70,10 @@ func (e errInflateLimit) Error() string {
 	return fmt.Sprintf("decompressed size exceeds %d bytes", e.limit)
 }
 
-// inflate decompresses one complete raw DEFLATE stream of at most limit
-// bytes. A truncated stream, bytes after the final block and output past the
-// limit are errors, and partial output is never returned.
-func inflate(src []byte, limit int) ([]byte, error) {
-	return appendInflate(nil, src, limit)
-}
-
-// appendInflate is inflate appending the output to dst.
+// appendInflate decompresses one complete raw DEFLATE stream of at most limit
+// bytes, appending the output to dst. A truncated stream, bytes after the
+// final block and output past the limit are errors, and partial output is
+// never returned.
 func appendInflate(dst, src []byte, limit int) ([]byte, error) {
 	// bytes.Reader is an io.ByteReader, so flate reads exactly the stream and
 	// no more; what is left afterwards is trailing data.

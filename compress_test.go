@@ -23,7 +23,7 @@ func TestCompressIfShorter(t *testing.T) {
 	require.True(t, ok)
 	require.True(t, bytes.HasPrefix(out, []byte("pre")), "appends to dst")
 	assert.Less(t, len(out)-3, len(text))
-	back, err := inflate(out[3:], len(text))
+	back, err := appendInflate(nil, out[3:], len(text))
 	require.NoError(t, err)
 	assert.Equal(t, text, back)
 
@@ -40,10 +40,10 @@ func TestCompressIfShorter(t *testing.T) {
 func TestInflateLimit(t *testing.T) {
 	text := []byte(strings.Repeat("z", 1000))
 	z := deflate(nil, text)
-	out, err := inflate(z, 1000)
+	out, err := appendInflate(nil, z, 1000)
 	require.NoError(t, err, "exactly the limit is fine")
 	assert.Equal(t, text, out)
-	_, err = inflate(z, 999)
+	_, err = appendInflate(nil, z, 999)
 	var lim errInflateLimit
 	require.ErrorAs(t, err, &lim)
 	assert.Equal(t, 999, lim.limit)
@@ -52,16 +52,16 @@ func TestInflateLimit(t *testing.T) {
 
 func TestInflateRejectsTrailingData(t *testing.T) {
 	z := deflate(nil, []byte("hello hello hello"))
-	_, err := inflate(append(bytes.Clone(z), 0), 100)
+	_, err := appendInflate(nil, append(bytes.Clone(z), 0), 100)
 	assert.ErrorIs(t, err, errTrailing)
-	_, err = inflate(append(bytes.Clone(z), z...), 100)
+	_, err = appendInflate(nil, append(bytes.Clone(z), z...), 100)
 	assert.ErrorIs(t, err, errTrailing)
 }
 
 func TestInflateRejectsTruncation(t *testing.T) {
 	z := deflate(nil, bytes.Repeat([]byte("truncate me "), 50))
 	for i := 0; i < len(z); i++ {
-		out, err := inflate(z[:i], 10000)
+		out, err := appendInflate(nil, z[:i], 10000)
 		assert.Error(t, err, "cut at %d", i)
 		assert.Nil(t, out, "partial output at %d", i)
 	}
@@ -76,7 +76,7 @@ func TestInflateBomb(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
 	require.Less(t, buf.Len(), 4200)
-	_, err = inflate(buf.Bytes(), MaxPayloadSize)
+	_, err = appendInflate(nil, buf.Bytes(), MaxPayloadSize)
 	var lim errInflateLimit
 	assert.ErrorAs(t, err, &lim)
 }
@@ -88,7 +88,7 @@ func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 func TestDeflateAppendsToDst(t *testing.T) {
 	z := deflate([]byte("prefix"), []byte("body body body"))
 	require.True(t, bytes.HasPrefix(z, []byte("prefix")))
-	out, err := inflate(z[len("prefix"):], 100)
+	out, err := appendInflate(nil, z[len("prefix"):], 100)
 	require.NoError(t, err)
 	assert.Equal(t, "body body body", string(out))
 }
