@@ -324,3 +324,34 @@ func TestGorillaCookieStore(t *testing.T) {
 	require.NoError(t, c.Decode("app", resp.Cookies()[0].Value, &values))
 	assert.Equal(t, map[any]any{"count": 42, "name": "ada", 7: int64(8), "flashes": []any{"hi"}}, values)
 }
+
+// Reissue compares the age to the nanosecond, both for cookies from the
+// past and for ones a little in the future (a reader whose clock is behind).
+func TestReissueAgePrecision(t *testing.T) {
+	clk := newClock(t0)
+	c, err := New(Config{Secrets: newSecrets(1), Now: clk.Now, MaxAge: time.Hour, RefreshAge: 30 * time.Minute})
+	require.NoError(t, err)
+	s, err := c.Encode("s", "v")
+	require.NoError(t, err)
+	var out string
+	clk.Add(30*time.Minute - 500*time.Millisecond)
+	info, err := c.DecodeInfo("s", s, &out)
+	require.NoError(t, err)
+	assert.False(t, info.Reissue, "29m59.5s old")
+	clk.Add(time.Second)
+	info, err = c.DecodeInfo("s", s, &out)
+	require.NoError(t, err)
+	assert.True(t, info.Reissue, "30m0.5s old")
+
+	// A cookie 30 s ahead of this reader's clock is not old at all.
+	secrets := newSecrets(1)
+	writer, err := New(Config{Secrets: secrets, Now: func() time.Time { return t0.Add(30 * time.Second) }})
+	require.NoError(t, err)
+	reader, err := New(Config{Secrets: secrets, Now: func() time.Time { return t0.Add(250 * time.Millisecond) }, RefreshAge: time.Second})
+	require.NoError(t, err)
+	s, err = writer.Encode("s", "v")
+	require.NoError(t, err)
+	info, err = reader.DecodeInfo("s", s, &out)
+	require.NoError(t, err)
+	assert.False(t, info.Reissue, "issued in the future, within the skew")
+}

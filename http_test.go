@@ -754,3 +754,21 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+// A part numbered MaxChunks is one too many, whatever it holds.
+func TestCookiesPartAtMaxChunks(t *testing.T) {
+	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{MaxChunks: 2})
+	good := setCookies(write(t, s, nil, "s", blob{randomText(5000)}))
+	if len(good) != 2 {
+		t.Fatalf("got %d cookies, want 2", len(good))
+	}
+	var check blob
+	if _, err := s.Read(requestWith(good), "s", &check); err != nil {
+		t.Fatalf("two parts with MaxChunks 2: %v", err)
+	}
+	extra := append(good, &http.Cookie{Name: "s.2", Value: "AAAA"})
+	_, err := s.Read(requestWith(extra), "s", &check)
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "part 2, but at most 2 parts") {
+		t.Fatalf("part s.2 with MaxChunks 2: got %v, want ErrInvalid naming the cap", err)
+	}
+}
