@@ -27,6 +27,12 @@ func TestCompressIfShorter(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, text, back)
 
+	// The saving is measured against the payload alone, not dst.
+	big := make([]byte, 10*len(text))
+	out, ok = compressIfShorter(big, text)
+	assert.True(t, ok, "a long dst does not count against the compressed form")
+	assert.Len(t, out[:len(big)], len(big))
+
 	short := bytes.Repeat([]byte("a"), compressMin-1)
 	out, ok = compressIfShorter([]byte("dst"), short)
 	assert.False(t, ok, "below compressMin is not tried")
@@ -48,6 +54,14 @@ func TestInflateLimit(t *testing.T) {
 	require.ErrorAs(t, err, &lim)
 	assert.Equal(t, 999, lim.limit)
 	assert.Contains(t, err.Error(), "999")
+}
+
+func TestInflateLimitIgnoresDst(t *testing.T) {
+	text := []byte(strings.Repeat("z", 1000))
+	z := deflate(nil, text)
+	out, err := appendInflate(make([]byte, 5000), z, 1000)
+	require.NoError(t, err, "the limit counts the output, not dst")
+	assert.Equal(t, text, out[5000:])
 }
 
 func TestInflateRejectsTrailingData(t *testing.T) {

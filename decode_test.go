@@ -347,7 +347,7 @@ func TestReissueAgePrecision(t *testing.T) {
 	secrets := newSecrets(1)
 	writer, err := New(Config{Secrets: secrets, Now: func() time.Time { return t0.Add(30 * time.Second) }})
 	require.NoError(t, err)
-	reader, err := New(Config{Secrets: secrets, Now: func() time.Time { return t0.Add(250 * time.Millisecond) }, RefreshAge: time.Second})
+	reader, err := New(Config{Secrets: secrets, Now: func() time.Time { return t0.Add(250 * time.Millisecond) }, RefreshAge: 100 * time.Millisecond})
 	require.NoError(t, err)
 	s, err = writer.Encode("s", "v")
 	require.NoError(t, err)
