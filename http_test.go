@@ -350,7 +350,7 @@ func TestCookiesChunkRoundTripHTTP(t *testing.T) {
 		}
 		fmt.Fprint(w, b.Data)
 	})
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewTLSServer(mux) // TLS: Go before 1.25 keeps Secure cookies off plain-http loopback
 	defer srv.Close()
 
 	for _, kb := range []int{5, 10, 16, 1} { // 1 KB last: shrinking expires the parts

@@ -30,7 +30,7 @@ func newPlayer(t *testing.T, answer int) *player {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(g)
+	srv := httptest.NewTLSServer(g) // TLS: Go before 1.25 keeps Secure cookies off plain-http loopback
 	t.Cleanup(srv.Close)
 	jar, err := cookiejar.New(nil)
 	if err != nil {

@@ -30,7 +30,7 @@ func newClient(t *testing.T) *client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newHandler(cookies))
+	srv := httptest.NewTLSServer(newHandler(cookies)) // TLS: Go before 1.25 keeps Secure cookies off plain-http loopback
 	t.Cleanup(srv.Close)
 	c := srv.Client()
 	c.Jar, _ = cookiejar.New(nil)
