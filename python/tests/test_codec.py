@@ -41,7 +41,7 @@ def t(n: int) -> bytes:
 
 @pytest.mark.parametrize(
     "value",
-    [None, True, 0, -1, 2**63, pytest.param(10**5000 + 1, id="5001-digit-int"), 1.5, -0.0, "", "héllo\u2028😀\x00\"\\", [], {}, [1, [2, [3]]], {"a": {"b": [None]}}],
+    [None, True, 0, -1, 2**63, pytest.param(10**308 + 1, id="309-digit-int"), 1.5, -0.0, "", "héllo\u2028😀\x00\"\\", [], {}, [1, [2, [3]]], {"a": {"b": [None]}}],
 )
 def test_plain_round_trip(value: object) -> None:
     c = codec(max_length=10**5)
@@ -105,7 +105,7 @@ def test_seal_values_refuses_what_it_cannot_carry(bad: dict) -> None:
         codec().seal_values("s", bad)
 
 
-@pytest.mark.parametrize("bad", [{1: "int key"}, {"x": b"bytes"}, {"x": float("inf")}, {"x": "\udc00"}, object()])
+@pytest.mark.parametrize("bad", [{1: "int key"}, 2**1024, -(2**1024), {"x": b"bytes"}, {"x": float("inf")}, {"x": "\udc00"}, object()])
 def test_plain_seal_refuses_what_json_cannot_carry(bad: object) -> None:
     with pytest.raises(cookieseal.UnsupportedValue):
         codec().seal("s", bad)

@@ -208,7 +208,8 @@ def dumps(value: Any) -> bytes:
     """Serialize value as compact JSON, refusing what an opener would refuse
     or what would not come back equal.
 
-    Accepted: None, bool, int (any size), finite float, str (no lone
+    Accepted: None, bool, int (up to what rounds to an infinite binary64,
+    about 1.8e308, as openers refuse more), finite float, str (no lone
     surrogates), list, tuple (written as an array, read back as a list),
     dict with str keys; subclasses of these as their base type. Nested at
     most 512 levels (so a cyclic value is refused, not recursed into).
@@ -229,6 +230,12 @@ def dumps(value: Any) -> bytes:
                 raise UnsupportedValue(f"cookieseal: string with a lone surrogate at {path}")
             out.append(_encode_string(v))
         elif isinstance(v, int):
+            try:
+                float(v)
+            except OverflowError:
+                raise UnsupportedValue(
+                    f"cookieseal: int at {path} rounds to an infinite binary64, which openers refuse"
+                ) from None
             out.append(int_to_str(int(v)))
         elif isinstance(v, float):
             if not math.isfinite(v):
