@@ -234,6 +234,9 @@ class Codec:
         called name. issued_at defaults to now; created_at to issued_at."""
         return self._seal_payload(name, _json.dumps(value), 0, issued_at, created_at, self.max_length)
 
+    def _seal_plain(self, name: str, value: Any, issued_at: int | None, created_at: int | None, limit: int) -> str:
+        return self._seal_payload(name, _json.dumps(value), 0, issued_at, created_at, limit)
+
     def seal_values(self, name: str, values: dict[Any, Any], *, issued_at: int | None = None, created_at: int | None = None) -> str:
         """Seal session values in the typed form (section 6; Go's
         map[interface{}]interface{}), keeping every value's type."""
@@ -315,7 +318,10 @@ class Codec:
     def open_info(self, name: str, cookie: str) -> tuple[Any, Info]:
         """open() that also returns the Info (issued_at, created_at, key_id,
         reissue)."""
-        payload, info = self._open(name, cookie, self.max_length)
+        return self._open_info(name, cookie, self.max_length)
+
+    def _open_info(self, name: str, cookie: str, limit: int) -> tuple[Any, Info]:
+        payload, info = self._open(name, cookie, limit)
         tree = self._parse(payload, info.flags)
         if info.flags & FLAG_TYPED:
             return self._typed(tree), info
