@@ -49,6 +49,7 @@ type UnsupportedTypeError struct {
 	Type string // the Go type, as fmt's %T prints it
 }
 
+// Error names the type and lists the types that are supported.
 func (e *UnsupportedTypeError) Error() string {
 	return "cookieseal: cannot encode session value of type " + e.Type +
 		" (supported: nil, bool, string, int and sized ints, uints, float32, float64, []byte, []string, []int, time.Time, []interface{}, map[string]interface{}, map[interface{}]interface{})"
