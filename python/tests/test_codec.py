@@ -563,3 +563,68 @@ def test_urlsafe_decode_would_have_accepted_junk() -> None:
     assert base64.urlsafe_b64decode("QQ==") == base64.urlsafe_b64decode("Q Q==".replace(" ", ""))
     with pytest.raises(cookieseal.InvalidCookie):
         decode_base64url("Q Q")
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"max_age": 0},
+        {"max_age": -1},
+        {"max_age": 1.5},
+        {"max_age": True},
+        {"max_lifetime": -1},
+        {"refresh_age": -1},
+        {"max_length": 0},
+        {"max_payload": 0},
+    ],
+)
+def test_bad_limits_are_refused_when_built(kw: dict) -> None:
+    with pytest.raises(cookieseal.ConfigError):
+        Codec([SECRET_A], **kw)
+
+
+def test_smallest_limits_are_accepted() -> None:
+    c = Codec([SECRET_A], max_age=1, max_lifetime=0, refresh_age=0, max_length=1, max_payload=1)
+    assert c.max_age == 1 and c.max_length == 1 and c.max_payload == 1
+
+
+def test_set_secrets_swaps_the_ring_and_keeps_it_on_refusal() -> None:
+    c = codec()
+    cookie = c.seal("s", 1)
+    c.set_secrets([SECRET_B, SECRET_A])
+    assert c.open_info("s", cookie)[1].reissue
+    with pytest.raises(cookieseal.ConfigError):
+        c.set_secrets([])
+    assert c.key_ids == Codec([SECRET_B, SECRET_A]).key_ids
+
+
+def test_non_str_secret_and_non_str_cookie() -> None:
+    with pytest.raises(cookieseal.ConfigError):
+        Codec([b"x" * 40])  # type: ignore[list-item]
+    with pytest.raises(cookieseal.InvalidCookie):
+        codec().open("s", b"AAAA")  # type: ignore[arg-type]
+
+
+def test_reseal_and_refresh_keep_typed_values_typed() -> None:
+    clock = Clock(NOW)
+    c = codec(clock)
+    cookie = c.seal_values("s", {"n": cookieseal.Int8(3)}, issued_at=NOW - 10, created_at=NOW - 20)
+    v, info = c.open_values("s", cookie)
+    _, i2 = c.open_values("s", c.reseal("s", v, info))
+    assert (i2.issued_at, i2.created_at, i2.flags) == (NOW - 10, NOW - 20, 6)
+    v3, i3 = c.open_values("s", c.refresh("s", v, info))
+    assert (i3.issued_at, i3.created_at) == (NOW, NOW - 20) and type(v3["n"]) is cookieseal.Int8
+
+
+def test_seal_refuses_created_after_issued_and_bad_times() -> None:
+    c = codec()
+    with pytest.raises(ValueError):
+        c.seal("s", 1, issued_at=NOW, created_at=NOW + 1)
+    with pytest.raises(ValueError):
+        c.seal("s", 1, issued_at=2**63)
+
+
+def test_key_derivation_matches_the_vectors_key_id() -> None:
+    # vectors.json: the cookie sealed with secret-1 names key f7277be0.
+    _, kid = cookieseal.derive_key("cookieseal-test-vector-secret-1-PUBLIC-never-use")
+    assert kid == "f7277be0"

@@ -146,7 +146,8 @@ def _digits_to_int(d: str) -> int:
     if len(d) <= _DIGITS_CHUNK:
         return int(d)
     low = len(d) // 2
-    return _digits_to_int(d[:-low]) * 10**low + _digits_to_int(d[-low:])
+    scale: int = 10**low
+    return _digits_to_int(d[:-low]) * scale + _digits_to_int(d[-low:])
 
 
 def int_to_str(n: int) -> str:
@@ -201,7 +202,7 @@ def loads(data: bytes) -> Any:
 
 # --- sealing ---------------------------------------------------------------
 
-_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_string = json.encoder.encode_basestring
 
 
 def dumps(value: Any) -> bytes:
