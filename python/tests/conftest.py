@@ -9,8 +9,12 @@ import pathlib
 
 import pytest
 
+import os
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
-TESTDATA = REPO / "testdata"
+# COOKIESEAL_TESTDATA points the conformance runner at another testdata/
+# (a suite in progress); the default is the repository's.
+TESTDATA = pathlib.Path(os.environ.get("COOKIESEAL_TESTDATA") or REPO / "testdata")
 
 SECRET_A = "cookieseal-python-test-secret-A-PUBLIC-never-use"
 SECRET_B = "cookieseal-python-test-secret-B-PUBLIC-never-use"

@@ -11,7 +11,7 @@ import pytest
 from conftest import TESTDATA
 
 import cookieseal
-from cookieseal import _values
+from cookieseal import _chunks, _values
 from cookieseal._codec import Codec
 
 RESULTS = {
@@ -81,27 +81,51 @@ def run_open_case(case: dict[str, Any]) -> None:
         codec.open(name, cookie)  # the parsed form opens too
     if "seal" in case:
         s = case["seal"]
-        again = codec._seal_raw(
+        # Seal under the secret whose key ID the case names (the first,
+        # except where a case opens with a later one).
+        sealer = next(
+            Codec([sec]) for sec in case["secrets"] if cookieseal.derive_key(sec)[1] == case.get("key_id", info.key_id)
+        )
+        again = sealer._seal_raw(
             name, s["flags"], bytes.fromhex(s["body"]), s["issued_at"], s.get("created_at", s["issued_at"]),
             bytes.fromhex(s["nonce"]),
+            len(name.encode("utf-8")) + 1 + len(cookie),
         )
         assert again == cookie
 
 
+def run_chunks_case(case: dict[str, Any]) -> None:
+    cookies = [(c["name"], c["value"]) for c in case["cookies"]]
+    got = _chunks.candidates(case["name"], cookies, case.get("max_length", 4096), case.get("max_parts", 10))
+    if case["result"] == "missing":
+        assert got == []
+        return
+    assert case["result"] == "ok"
+    assert len(got) == len(case["candidates"])
+    for g, want in zip(got, case["candidates"]):
+        if want["result"] == "ok":
+            assert g == want["joined"]
+        else:
+            assert isinstance(g, RESULTS[want["result"]]), g
+
+
 def run_case(kind: str, case: dict[str, Any]) -> None:
-    if "cookie" in case and "secrets" in case:
+    if "cookies" in case and "candidates" in case or kind == "chunks":
+        run_chunks_case(case)
+    elif "cookie" in case and "secrets" in case:
         run_open_case(case)
     elif "secret" in case and "key_id" in case:
         key, key_id = cookieseal.derive_key(case["secret"])
         if "key" in case:
             assert key.hex() == case["key"]
         assert key_id == case["key_id"]
-    elif "secrets" in case and case.get("result") in ("ok", "invalid_ring"):
+    elif case.get("result") in ("ok", "invalid_ring") and kind == "rings":
+        secrets = case.get("secrets", [])
         if case["result"] == "ok":
-            Codec(case["secrets"])
+            Codec(secrets)
         else:
             with pytest.raises(cookieseal.ConfigError):
-                Codec(case["secrets"])
+                Codec(secrets)
     else:
         pytest.fail(f"case of an unknown kind in {kind}.json: {sorted(case)}")
 

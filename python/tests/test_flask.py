@@ -338,8 +338,20 @@ def _big_value(n: int) -> str:
     return os.urandom(n).hex()  # incompressible text
 
 
-def test_chunked_session_round_trip_and_shrink() -> None:
+BIG = {"COOKIESEAL_MAX_HEADER_BYTES": 40000}
+
+
+def test_default_budget_keeps_a_session_in_one_cookie() -> None:
+    # SPEC.md section 10: 3072 bytes of Cookie header by default.
     client = make_app().test_client()
+    client.post("/setjson", data=json.dumps({"v": "x" * 2000}))
+    assert client.get("/get").json["session"] == {"v": "x" * 2000}
+    with pytest.raises(cookieseal.CookieTooLarge):
+        client.post("/setjson", data=json.dumps({"v": "x" * 2400}))
+
+
+def test_chunked_session_round_trip_and_shrink() -> None:
+    client = make_app(**BIG).test_client()
     big = _big_value(4000)  # 8000 characters, about 10700 sealed: three cookies
     r = client.post("/setjson", data=json.dumps({"big": big}))
     cookies = set_cookies(r)
@@ -356,7 +368,7 @@ def test_chunked_session_round_trip_and_shrink() -> None:
 
 
 def test_shrinking_session_expires_the_parts_it_no_longer_needs() -> None:
-    client = make_app().test_client()
+    client = make_app(**BIG).test_client()
     client.post("/setjson", data=json.dumps({"big": _big_value(5000)}))
     r = client.post("/setjson", data=json.dumps({"big": "x"}))
     cookies = set_cookies(r)
@@ -367,7 +379,7 @@ def test_shrinking_session_expires_the_parts_it_no_longer_needs() -> None:
 
 
 def test_clear_deletes_every_part() -> None:
-    client = make_app().test_client()
+    client = make_app(**BIG).test_client()
     client.post("/setjson", data=json.dumps({"big": _big_value(4000)}))
     cookies = set_cookies(client.get("/clear"))
     assert {n for n, h in cookies.items() if cookie_value(h) == ""} == {"session", "session.1", "session.2"}
@@ -382,14 +394,14 @@ def test_planted_and_stale_parts_are_ignored() -> None:
 
 
 def test_missing_part_gives_an_empty_session() -> None:
-    client = make_app().test_client()
+    client = make_app(**BIG).test_client()
     client.post("/setjson", data=json.dumps({"big": _big_value(5000)}))
     client.delete_cookie("session.1")
     assert client.get("/get").json["session"] == {}
 
 
 def test_swapped_parts_give_an_empty_session() -> None:
-    client = make_app().test_client()
+    client = make_app(**BIG).test_client()
     client.post("/setjson", data=json.dumps({"big": _big_value(5000)}))
     one, two = client.get_cookie("session.1").value, client.get_cookie("session.2").value
     client.set_cookie("session.1", two)
@@ -399,7 +411,7 @@ def test_swapped_parts_give_an_empty_session() -> None:
 
 @pytest.mark.parametrize("count", ["1", "01", "11", "x", "", "2a"])
 def test_bad_part_counts_give_an_empty_session(count: str) -> None:
-    client = make_app().test_client()
+    client = make_app(**BIG).test_client()
     client.post("/setjson", data=json.dumps({"big": _big_value(2500)}))  # two parts
     v = client.get_cookie("session").value
     client.set_cookie("session", count + "." + v.split(".", 1)[1])
@@ -407,7 +419,7 @@ def test_bad_part_counts_give_an_empty_session(count: str) -> None:
 
 
 def test_session_too_large_for_max_chunks_raises() -> None:
-    client = make_app(COOKIESEAL_MAX_CHUNKS=2).test_client()
+    client = make_app(COOKIESEAL_MAX_PARTS=2, COOKIESEAL_MAX_HEADER_BYTES=40000).test_client()
     with pytest.raises(cookieseal.CookieTooLarge):
         client.post("/setjson", data=json.dumps({"big": _big_value(5000)}))
 
@@ -444,7 +456,7 @@ def test_types_plain_json_cannot_carry_are_refused_clearly(value: object) -> Non
 
 def test_interface_can_be_built_from_a_codec() -> None:
     app = Flask("t")
-    app.session_interface = SealedSessionInterface(Codec([SECRET_A]), max_chunks=1)
+    app.session_interface = SealedSessionInterface(Codec([SECRET_A]), max_parts=1)
 
     @app.route("/")
     def index():  # type: ignore[no-untyped-def]
@@ -454,4 +466,4 @@ def test_interface_can_be_built_from_a_codec() -> None:
     client = app.test_client()
     assert client.get("/").data == b"1" and client.get("/").data == b"2"
     with pytest.raises(cookieseal.ConfigError):
-        SealedSessionInterface(Codec([SECRET_A]), max_chunks=0)
+        SealedSessionInterface(Codec([SECRET_A]), max_parts=0)

@@ -28,9 +28,11 @@ Configuration (app.config, read once by install()):
 ``COOKIESEAL_COMPRESS``
     DEFLATE before sealing (default False: compression leaks through the
     cookie's length when a session mixes secrets and attacker-chosen data).
-``COOKIESEAL_MAX_CHUNKS``
-    The most cookies one session may span (default 10; 1 turns splitting
-    off).
+``COOKIESEAL_MAX_PARTS``, ``COOKIESEAL_MAX_HEADER_BYTES``
+    The most cookies one session may span (default 10) and the most bytes
+    of Cookie header they may take together (default 3072, SPEC.md section
+    10: what a stock nginx passes both ways, so one cookie by default; raise
+    it to let a large session span several cookies).
 ``SESSION_COOKIE_*``
     Name, domain, path, secure, httponly, samesite and partitioned are
     honoured as Flask's own interface honours them.
@@ -55,6 +57,7 @@ from flask.sessions import SecureCookieSession, SessionInterface
 from werkzeug.http import dump_cookie
 
 from . import _chunks
+from ._parts import _plan, open_parts, seal_parts
 from ._codec import Codec, Info, generate_secret, secrets_from_env
 from ._errors import ConfigError, CookiesealError
 
@@ -76,33 +79,32 @@ class SealedSession(SecureCookieSession):
 
 class SealedSessionInterface(SessionInterface):
     """Seals the session into the cookie SESSION_COOKIE_NAME (and, when it is
-    too long for one cookie, into name.1, name.2, ...)."""
+    too long for one cookie and the header budget allows, into name.1,
+    name.2, ...: SPEC.md section 10)."""
 
     session_class = SealedSession
 
-    def __init__(self, codec: Codec, *, max_chunks: int = _chunks.DEFAULT_MAX_CHUNKS) -> None:
-        if not 1 <= max_chunks <= _chunks.MAX_CHUNKS_LIMIT:
-            raise ConfigError(f"cookieseal: max_chunks {max_chunks}, want 1 to {_chunks.MAX_CHUNKS_LIMIT}")
+    def __init__(
+        self,
+        codec: Codec,
+        *,
+        max_parts: int = _chunks.DEFAULT_MAX_PARTS,
+        max_header_bytes: int = _chunks.DEFAULT_MAX_HEADER_BYTES,
+    ) -> None:
+        if not 1 <= max_parts <= _chunks.MAX_PARTS_LIMIT:
+            raise ConfigError(f"cookieseal: max_parts {max_parts}, want 1 to {_chunks.MAX_PARTS_LIMIT}")
+        if max_header_bytes < 1:
+            raise ConfigError(f"cookieseal: max_header_bytes {max_header_bytes}, want at least 1")
         self.codec = codec
-        self.max_chunks = max_chunks
-
-    def _limit(self, name: str) -> int:
-        return len(name.encode("utf-8")) + 1 + _chunks.capacity(name, self.codec.max_length, self.max_chunks)
+        self.max_parts = max_parts
+        self.max_header_bytes = max_header_bytes
 
     def open_session(self, app: Flask, request: Request) -> SealedSession:
         name = self.get_cookie_name(app)
-        try:
-            value = _chunks.join(name, request.cookies.get, self.max_chunks)
-            if value is None:
-                return self.session_class()
-            data, info = self.codec._open_info(name, value, self._limit(name))
-        except CookiesealError as e:
-            # Invalid, expired or unknown-key cookies give an empty session,
-            # as Flask's own interface does for a bad signature.
-            log.debug("session cookie refused: %s", type(e).__name__)
+        opened = open_parts(self.codec, name, list(request.cookies.items(multi=True)), self.max_parts)
+        if opened is None:
             return self.session_class()
-        if not isinstance(data, dict):
-            return self.session_class()
+        data, info = opened
         session = self.session_class(data)
         session.cookieseal_info = info
         return session
@@ -117,7 +119,7 @@ class SealedSessionInterface(SessionInterface):
         extra: dict[str, Any] = {}
         if hasattr(self, "get_cookie_partitioned"):
             extra["partitioned"] = self.get_cookie_partitioned(app)
-        sent = _chunks.sent_parts(name, current_request.cookies.keys())
+        request_names = list(current_request.cookies.keys())
 
         if session.accessed:
             response.vary.add("Cookie")
@@ -143,45 +145,27 @@ class SealedSessionInterface(SessionInterface):
                 ),
             )
 
-        def delete(cookie_name: str) -> None:
-            set_cookie(cookie_name, "", 0)
-
         if not session:
             if session.modified:
-                delete(name)
-                for i in sent:
-                    delete(_chunks.part_name(name, i))
+                for cookie_name in [name] + [_chunks.part_name(name, i) for i in _chunks.sent_parts(name, request_names)]:
+                    set_cookie(cookie_name, "", 0)
                 response.vary.add("Cookie")
                 response.cache_control.no_store = True
             return
 
         info: Info | None = getattr(session, "cookieseal_info", None)
-        now = self.codec.now()
-        rotated = info is not None and info.key_id != self.codec.key_ids[0]
-        aged = info is not None and self.codec.refresh_age > 0 and now - info.issued_at >= self.codec.refresh_age
-        if not (self.should_set_cookie(app, session) or rotated or aged):
+        plan = _plan(self.codec, info, session.modified or self.should_set_cookie(app, session))
+        if plan is None:
             return
-
-        data = dict(session)
-        limit = self._limit(name)
-        if info is None:
-            value = self.codec._seal_plain(name, data, None, None, limit)
-        elif session.modified or aged or self.should_set_cookie(app, session):
-            # A change or a refresh: a new issued-at, the session's
-            # created-at kept (max_lifetime still counts from it).
-            value = self.codec._seal_plain(name, data, now, info.created_at, limit)
-        else:
-            # Only the key rotated: keep both times, so re-issuing never
-            # extends the session's age.
-            value = self.codec._seal_plain(name, data, info.issued_at, info.created_at, limit)
-
-        parts = _chunks.split(name, value, self.codec.max_length, self.max_chunks)
+        issued, created = plan
+        parts, stale = seal_parts(
+            self.codec, name, dict(session), issued, created, self.max_parts, self.max_header_bytes, request_names
+        )
         expires = self.get_expiration_time(app, session)
         for cookie_name, part in parts:
             set_cookie(cookie_name, part, expires)
-        for i in sent:
-            if i >= len(parts):
-                delete(_chunks.part_name(name, i))
+        for cookie_name in stale:
+            set_cookie(cookie_name, "", 0)
         response.vary.add("Cookie")
         response.cache_control.no_store = True
 
@@ -220,6 +204,10 @@ def install(app: Flask, *, ephemeral_secret_if_unset: bool = False) -> SealedSes
         refresh_age=int(app.config.get("COOKIESEAL_REFRESH_AGE", 0)),
         compress=bool(app.config.get("COOKIESEAL_COMPRESS", False)),
     )
-    iface = SealedSessionInterface(codec, max_chunks=int(app.config.get("COOKIESEAL_MAX_CHUNKS", _chunks.DEFAULT_MAX_CHUNKS)))
+    iface = SealedSessionInterface(
+        codec,
+        max_parts=int(app.config.get("COOKIESEAL_MAX_PARTS", _chunks.DEFAULT_MAX_PARTS)),
+        max_header_bytes=int(app.config.get("COOKIESEAL_MAX_HEADER_BYTES", _chunks.DEFAULT_MAX_HEADER_BYTES)),
+    )
     app.session_interface = iface
     return iface

@@ -22,12 +22,12 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from starlette.datastructures import MutableHeaders
-from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import _chunks, _json
 from ._codec import DEFAULT_MAX_AGE, Codec, Info
-from ._errors import ConfigError, CookiesealError
+from ._errors import ConfigError
+from ._parts import _plan, open_parts, seal_parts
 
 __all__ = ["SealedSessionMiddleware"]
 
@@ -45,12 +45,15 @@ class SealedSessionMiddleware:
         same_site: str = "lax",
         https_only: bool = True,
         domain: str | None = None,
-        max_chunks: int = _chunks.DEFAULT_MAX_CHUNKS,
+        max_parts: int = _chunks.DEFAULT_MAX_PARTS,
+        max_header_bytes: int = _chunks.DEFAULT_MAX_HEADER_BYTES,
     ) -> None:
         if (codec is None) == (secrets is None):
             raise ConfigError("cookieseal: give SealedSessionMiddleware either secrets or a codec")
-        if not 1 <= max_chunks <= _chunks.MAX_CHUNKS_LIMIT:
-            raise ConfigError(f"cookieseal: max_chunks {max_chunks}, want 1 to {_chunks.MAX_CHUNKS_LIMIT}")
+        if not 1 <= max_parts <= _chunks.MAX_PARTS_LIMIT:
+            raise ConfigError(f"cookieseal: max_parts {max_parts}, want 1 to {_chunks.MAX_PARTS_LIMIT}")
+        if max_header_bytes < 1:
+            raise ConfigError(f"cookieseal: max_header_bytes {max_header_bytes}, want at least 1")
         if same_site.lower() not in ("lax", "strict", "none"):
             raise ConfigError(f"cookieseal: same_site {same_site!r}, want lax, strict or none")
         if same_site.lower() == "none" and not https_only:
@@ -58,7 +61,8 @@ class SealedSessionMiddleware:
         self.app = app
         self.codec = codec if codec is not None else Codec(list(secrets or []), max_age=max_age)
         self.cookie = session_cookie
-        self.max_chunks = max_chunks
+        self.max_parts = max_parts
+        self.max_header_bytes = max_header_bytes
         attrs = f"; Path={path}; Max-Age={self.codec.max_age}; HttpOnly; SameSite={same_site.capitalize()}"
         if https_only:
             attrs += "; Secure"
@@ -67,67 +71,48 @@ class SealedSessionMiddleware:
         self._attrs = attrs
         self._delete_attrs = attrs.replace(f"Max-Age={self.codec.max_age}", "Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT")
 
-    def _limit(self) -> int:
-        return len(self.cookie.encode("utf-8")) + 1 + _chunks.capacity(self.cookie, self.codec.max_length, self.max_chunks)
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        conn = HTTPConnection(scope)
-        cookies = conn.cookies
-        info: Info | None = None
-        data: dict[str, Any] = {}
-        try:
-            value = _chunks.join(self.cookie, cookies.get, self.max_chunks)
-            if value is not None:
-                opened, info = self.codec._open_info(self.cookie, value, self._limit())
-                if isinstance(opened, dict):
-                    data = dict(opened)
-                else:
-                    info = None
-        except CookiesealError:
-            info = None
+        header = ""
+        for k, v in scope.get("headers", []):
+            if k == b"cookie":
+                header += ("; " if header else "") + v.decode("latin-1")
+        cookies = _chunks.parse_cookie_header(header)
+        opened = open_parts(self.codec, self.cookie, cookies, self.max_parts)
+        data, info = opened if opened is not None else ({}, None)
         scope["session"] = data
         scope["cookieseal_info"] = info
         before = _json.dumps(data) if info is not None else None
-        sent = _chunks.sent_parts(self.cookie, cookies.keys())
+        request_names = [n for n, _ in cookies]
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
-                self._write(scope, message, info, before, sent)
+                self._write(scope, message, info, before, request_names)
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
 
-    def _write(self, scope: Scope, message: Message, info: Info | None, before: bytes | None, sent: list[int]) -> None:
+    def _write(self, scope: Scope, message: Message, info: Info | None, before: bytes | None, request_names: list[str]) -> None:
         session = scope["session"]
         headers = MutableHeaders(scope=message)
+        sent = _chunks.sent_parts(self.cookie, request_names)
         if not session:
-            if info is None and not sent:
+            if info is None and self.cookie not in request_names and not sent:
                 return
             for name in [self.cookie] + [_chunks.part_name(self.cookie, i) for i in sent]:
                 headers.append("Set-Cookie", f"{name}={self._delete_attrs}")
         else:
-            now = self.codec.now()
-            payload = _json.dumps(session)
-            changed = payload != before
-            rotated = info is not None and info.key_id != self.codec.key_ids[0]
-            aged = info is not None and self.codec.refresh_age > 0 and now - info.issued_at >= self.codec.refresh_age
-            if not (changed or rotated or aged):
+            plan = _plan(self.codec, info, _json.dumps(session) != before)
+            if plan is None:
                 return
-            if info is None:
-                issued, created = None, None
-            elif changed or aged:
-                issued, created = now, info.created_at
-            else:
-                issued, created = info.issued_at, info.created_at
-            value = self.codec._seal_plain(self.cookie, session, issued, created, self._limit())
-            parts = _chunks.split(self.cookie, value, self.codec.max_length, self.max_chunks)
+            parts, stale = seal_parts(
+                self.codec, self.cookie, session, plan[0], plan[1], self.max_parts, self.max_header_bytes, request_names
+            )
             for name, part in parts:
                 headers.append("Set-Cookie", f"{name}={part}{self._attrs}")
-            for i in sent:
-                if i >= len(parts):
-                    headers.append("Set-Cookie", f"{_chunks.part_name(self.cookie, i)}={self._delete_attrs}")
+            for name in stale:
+                headers.append("Set-Cookie", f"{name}={self._delete_attrs}")
         headers.add_vary_header("Cookie")
         headers["Cache-Control"] = "no-store"
