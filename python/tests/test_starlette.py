@@ -97,7 +97,7 @@ def test_rotation_reissues_keeping_issued_at() -> None:
 def test_clear_deletes_cookie_and_parts() -> None:
     c = client(Codec([SECRET_A]), max_header_bytes=40000)
     r = c.get("/big?n=4000")
-    names = [h.split("=")[0] for h in set_cookie_headers(r)]
+    names = [h.split("=")[0] for h in set_cookie_headers(r) if "Max-Age=0" not in h]
     assert names == ["session", "session.1", "session.2"]
     assert c.get("/get").json()["session"]["big"]
     r = c.get("/clear")
