@@ -2,7 +2,12 @@ package cookieseal
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"math"
+	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -53,4 +58,250 @@ func TestBase64FastAcceptsCanonical(t *testing.T) {
 		_, ok := appendBase64Fast(nil, bad)
 		require.False(t, ok, "%q accepted", bad)
 	}
+}
+
+// roundTrip encodes m as session values and decodes it again.
+func roundTrip(t *testing.T, c *Codec, m map[any]any) map[any]any {
+	t.Helper()
+	s, err := c.Encode("s", m)
+	require.NoError(t, err)
+	var out map[any]any
+	require.NoError(t, c.Decode("s", s, &out))
+	return out
+}
+
+// typedPayload returns the typed form Encode writes for m.
+func typedPayload(t *testing.T, m map[any]any) string {
+	t.Helper()
+	b, err := appendMap(nil, m)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// nested returns a list nested n deep: [[...[]...]].
+func nested(n int) any {
+	var v any = []any{}
+	for i := 1; i < n; i++ {
+		v = []any{v}
+	}
+	return v
+}
+
+// Issue 10 item 1: a cyclic value is an error, in-process, not a stack
+// overflow; nesting is capped at 512 JSON levels on both sides.
+func TestEncodeCyclicValueFails(t *testing.T) {
+	c := newTestCodec(t, newClock(t0), newSecrets(1)...)
+	m := map[any]any{}
+	m["self"] = m
+	_, err := c.Encode("s", m)
+	require.ErrorIs(t, err, errTooDeep)
+
+	l := []any{nil}
+	l[0] = l
+	_, err = c.Encode("s", map[any]any{"l": l})
+	require.ErrorIs(t, err, errTooDeep)
+
+	o := map[string]any{}
+	o["o"] = o
+	_, err = c.Encode("s", map[any]any{1: o})
+	require.ErrorIs(t, err, errTooDeep)
+}
+
+func TestDepthLimitIs512(t *testing.T) {
+	c, err := New(Config{Secrets: newSecrets(1), Now: newClock(t0).Now, MaxLength: 1 << 16})
+	require.NoError(t, err)
+	// {"map":{"a": <list>}}: the tag and its body take levels 1 and 2.
+	out := roundTrip(t, c, map[any]any{"a": nested(510)})
+	require.Equal(t, map[any]any{"a": nested(510)}, out)
+	_, err = c.Encode("s", map[any]any{"a": nested(511)})
+	require.ErrorIs(t, err, errTooDeep)
+
+	// Decode counts the same way, on every path.
+	at := `{"map":{"a":` + strings.Repeat("[", 510) + strings.Repeat("]", 510) + `}}`
+	over := `{"map":{"a":` + strings.Repeat("[", 511) + strings.Repeat("]", 511) + `}}`
+	_, err = parseTypedPayload([]byte(at), false)
+	require.NoError(t, err)
+	_, err = parseTypedPayload([]byte(over), false)
+	require.ErrorIs(t, err, errParseDepth)
+	s := sealRaw(t, c, "s", flagTyped, t0.Unix(), []byte(over))
+	var raw json.RawMessage
+	requireClass(t, c.Decode("s", s, &raw), ErrInvalid)
+	// A registered value's JSON counts too.
+	deep := strings.Repeat("[", 509) + strings.Repeat("]", 509)
+	_, err = parseTypedPayload([]byte(`{"map":{"a":{"named":["x",`+deep+`]}}}`), false)
+	require.ErrorIs(t, err, errParseDepth)
+	_, err = c.Encode("s", map[any]any{"a": Named{Name: "x", JSON: json.RawMessage(deep)}})
+	require.ErrorIs(t, err, errTooDeep)
+	_, err = c.Encode("s", map[any]any{"a": Named{Name: "x", JSON: json.RawMessage(deep[1 : len(deep)-1])}})
+	require.NoError(t, err)
+}
+
+// Issue 10 item 2: every time Encode accepts comes back with the same
+// instant and offset; the others are refused by Encode.
+func TestTimeRoundTrip(t *testing.T) {
+	c := newTestCodec(t, newClock(t0), newSecrets(1)...)
+	for _, tm := range []time.Time{
+		time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC),
+		time.Date(2026, 11, 27, 17, 0, 0, 1, time.FixedZone("X", 3600)),
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.FixedZone("", 23*3600+59*60)),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -(23*3600 + 59*60))),
+		time.Date(2024, 2, 29, 12, 30, 0, 120000000, time.FixedZone("IST", 5*3600+30*60)),
+		{},
+		time.Now(), // with a monotonic reading, which is not carried
+	} {
+		out := roundTrip(t, c, map[any]any{"t": tm, tm: "key"})
+		got := out["t"].(time.Time)
+		require.True(t, got.Equal(tm), "%v came back as %v", tm, got)
+		_, off := tm.Zone()
+		_, gotOff := got.Zone()
+		require.Equal(t, off, gotOff, "%v", tm)
+		require.Equal(t, typedPayload(t, map[any]any{"t": tm}), typedPayload(t, map[any]any{"t": got}))
+		require.Equal(t, map[any]any{"t": got, got: "key"}, out)
+	}
+	for name, tm := range map[string]time.Time{
+		"year 10000":         time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		"year -1":            time.Date(-1, 12, 31, 0, 0, 0, 0, time.UTC),
+		"offset 24h":         time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("", 24*3600)),
+		"offset -24h":        time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("", -24*3600)),
+		"offset with second": time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("", 3601)),
+		"LMT offset":         time.Date(1850, 1, 1, 0, 0, 0, 0, time.FixedZone("LMT", -17762)),
+		"local year 10000":   time.Date(9999, 12, 31, 23, 0, 0, 0, time.UTC).In(time.FixedZone("", 2*3600)),
+	} {
+		_, err := c.Encode("s", map[any]any{"t": tm})
+		require.ErrorContains(t, err, "time.Time", name)
+		_, err = c.Encode("s", map[any]any{tm: 1})
+		require.ErrorContains(t, err, "time.Time", name)
+	}
+}
+
+// Issue 10 item 3: keys that encode alike are refused by Encode; Decode
+// refuses duplicate keys whatever their offset or spelling.
+func TestKeysThatEncodeAlike(t *testing.T) {
+	c := newTestCodec(t, newClock(t0), newSecrets(1)...)
+	now := time.Now()
+	utc := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for name, m := range map[string]map[any]any{
+		"monotonic":      {now: 1, now.Round(0): 2},
+		"two locations":  {utc: 1, utc.In(time.FixedZone("UTC", 0)): 2},
+		"two zone names": {utc.In(time.FixedZone("A", 3600)): 1, utc.In(time.FixedZone("B", 3600)): 2},
+	} {
+		require.Len(t, m, 2, name)
+		_, err := c.Encode("s", m)
+		require.ErrorContains(t, err, "encode alike", name)
+	}
+	// The same instant under two offsets is two keys.
+	two := map[any]any{utc: 1, utc.In(time.FixedZone("", 3600)): 2}
+	require.Equal(t, 2, len(roundTrip(t, c, two)))
+
+	for _, p := range []string{
+		`{"map":[[{"time":"2026-01-01T00:00:00Z"},1],[{"time":"2026-01-01T00:00:00.000Z"},2]]}`,
+		`{"map":[[{"time":"2026-01-01T01:00:00+01:00"},1],[{"time":"2026-01-01T01:00:00.0+01:00"},2]]}`,
+		`{"map":[[{"time":"2026-01-01T00:00:00Z"},1],[{"time":"2026-01-01T00:00:00+00:00"},2]]}`,
+		`{"map":[[{"float64":0},1],[{"float64":-0},2]]}`,
+		`{"map":[[{"float64":1},1],[{"float64":1.0},2]]}`,
+		`{"map":[["a",1],["\u0061",2]]}`,
+		`{"map":{"a":1,"\u0061":2}}`,
+		`{"map":[[1,1],[1,2]]}`,
+		`{"map":[[null,1],[null,2]]}`,
+		`{"map":[[{"duration":1},1],[{"duration":1},2]]}`,
+	} {
+		_, err := parseTypedPayload([]byte(p), false)
+		require.ErrorContains(t, err, "duplicate", p)
+	}
+	// Distinct tags are distinct keys.
+	m, err := parseTypedPayload([]byte(`{"map":[[1,1],[{"int64":1},2],[{"float64":1},3],[{"float32":1},4],[{"duration":1},5],[{"uint":1},6]]}`), false)
+	require.NoError(t, err)
+	require.Len(t, m, 6)
+}
+
+type flashMessage struct {
+	Type    string `json:"type"`
+	Message string `json:"message"`
+}
+
+type level int
+
+func init() {
+	Register("cookieseal.flashMessage", &flashMessage{})
+	Register("cookieseal.level", level(0))
+}
+
+// Issue 10 item 4: nil forms come back nil, empty ones empty.
+func TestNilFormsRoundTrip(t *testing.T) {
+	c := newTestCodec(t, newClock(t0), newSecrets(1)...)
+	in := map[any]any{
+		"bytes": []byte(nil), "strings": []string(nil), "ints": []int(nil), "floats": []float64(nil),
+		"object": map[string]any(nil), "map": map[any]any(nil), "list": []any(nil),
+		"stringmap": map[string]string(nil), "intmap": map[string]int(nil), "flash": (*flashMessage)(nil),
+		"ebytes": []byte{}, "estrings": []string{}, "eints": []int{}, "efloats": []float64{},
+		"eobject": map[string]any{}, "emap": map[any]any{}, "elist": []any{},
+		"estringmap": map[string]string{}, "eintmap": map[string]int{},
+	}
+	out := roundTrip(t, c, in)
+	require.Len(t, out, len(in))
+	for k, v := range in {
+		require.IsType(t, v, out[k], k)
+		wantNil := reflect.ValueOf(v).IsNil()
+		require.Equal(t, wantNil, reflect.ValueOf(out[k]).IsNil(), "%s: nil-ness", k)
+	}
+	// The nil map itself, as the whole of the session values.
+	s, err := c.Encode("s", map[any]any(nil))
+	require.NoError(t, err)
+	got := map[any]any{"keep": 1}
+	require.NoError(t, c.Decode("s", s, &got))
+	require.Nil(t, got)
+	require.NotNil(t, roundTrip(t, c, map[any]any{}))
+}
+
+// Issue 10 item 5: the types gorilla applications keep are carried.
+func TestNewTypesRoundTrip(t *testing.T) {
+	c := newTestCodec(t, newClock(t0), newSecrets(1)...)
+	in := map[any]any{
+		"headers":  map[string]string{"b": "2", "a": "1", "é": ""},
+		"counts":   map[string]int{"x": -1, "y": math.MaxInt64},
+		"ratios":   []float64{0.1, -0, 1e21, 5e-324, math.MaxFloat64},
+		"timeout":  90 * time.Second,
+		"_flash":   []any{&flashMessage{Type: "info", Message: "<saved>"}},
+		"level":    level(3),
+		"negative": time.Duration(math.MinInt64),
+	}
+	require.Equal(t, in, roundTrip(t, c, in))
+	require.Equal(t,
+		`{"map":{"_flash":[{"named":["cookieseal.flashMessage",{"type":"info","message":"\u003csaved\u003e"}]}],"counts":{"intmap":{"x":-1,"y":9223372036854775807}},`+
+			`"headers":{"stringmap":{"a":"1","b":"2","é":""}},"level":{"named":["cookieseal.level",3]},"negative":{"duration":-9223372036854775808},`+
+			`"ratios":{"float64s":[0.1,0,1e+21,5e-324,1.7976931348623157e+308]},"timeout":{"duration":90000000000}}}`,
+		typedPayload(t, in))
+
+	type unregistered struct{ A int }
+	for _, v := range []any{unregistered{1}, &unregistered{1}} {
+		_, err := c.Encode("s", map[any]any{"v": v})
+		var ute *UnsupportedTypeError
+		require.ErrorAs(t, err, &ute)
+		require.ErrorContains(t, err, "call cookieseal.Register")
+	}
+	// A name this program did not register opens as Named and is written
+	// back as it came.
+	p := `{"map":{"f":{"named":["other.Flash", { "b" : [1, 2.50] , "a":"\u00e9"}]}}}`
+	m, err := parseTypedPayload([]byte(p), false)
+	require.NoError(t, err)
+	require.Equal(t, Named{Name: "other.Flash", JSON: json.RawMessage(`{"b":[1,2.50],"a":"\u00e9"}`)}, m["f"])
+	require.Equal(t, `{"map":{"f":{"named":["other.Flash",{"b":[1,2.50],"a":"\u00e9"}]}}}`, typedPayload(t, m))
+	require.Equal(t, m, roundTrip(t, c, m))
+}
+
+func TestRegisterPanics(t *testing.T) {
+	type a struct{}
+	type b struct{}
+	Register("cookieseal.test.a", a{})
+	Register("cookieseal.test.a", a{}) // again, the same: fine
+	require.Panics(t, func() { Register("cookieseal.test.a", b{}) })
+	require.Panics(t, func() { Register("cookieseal.test.a2", a{}) })
+	require.Panics(t, func() { Register("", b{}) })
+	require.Panics(t, func() { Register("\xff", b{}) })
+	require.Panics(t, func() { Register("nil", nil) })
+	require.Panics(t, func() { Register("t", time.Time{}) })
+	require.Panics(t, func() { Register("m", map[string]string{}) })
+	require.Panics(t, func() { Register("n", Named{}) })
+	Register("cookieseal.test.b", &b{}) // a pointer type is another type
+	Register("cookieseal.test.bv", b{})
 }
