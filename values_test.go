@@ -4,7 +4,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"math"
+	"math/rand"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -144,7 +146,7 @@ func TestTimeRoundTrip(t *testing.T) {
 		time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC),
 		time.Date(2026, 11, 27, 17, 0, 0, 1, time.FixedZone("X", 3600)),
 		time.Date(0, 1, 1, 0, 0, 0, 0, time.FixedZone("", 23*3600+59*60)),
-		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -(23*3600 + 59*60))),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -(23*3600+59*60))),
 		time.Date(2024, 2, 29, 12, 30, 0, 120000000, time.FixedZone("IST", 5*3600+30*60)),
 		{},
 		time.Now(), // with a monotonic reading, which is not carried
@@ -304,4 +306,101 @@ func TestRegisterPanics(t *testing.T) {
 	require.Panics(t, func() { Register("n", Named{}) })
 	Register("cookieseal.test.b", &b{}) // a pointer type is another type
 	Register("cookieseal.test.bv", b{})
+}
+
+// The canonical float spelling (SPEC.md 6.2): ECMAScript's Number::toString
+// layout of the shortest round-trip digits, "-0" for negative zero.
+func TestFloatSpelling(t *testing.T) {
+	for _, c := range []struct {
+		f    float64
+		want string
+	}{
+		{0, "0"}, {math.Copysign(0, -1), "-0"}, {1, "1"}, {-1.5, "-1.5"}, {0.1, "0.1"}, {100, "100"},
+		{1e20, "100000000000000000000"}, {1e21, "1e+21"}, {1.5e21, "1.5e+21"}, {123456789012345680000, "123456789012345680000"},
+		{1e-6, "0.000001"}, {1.5e-6, "0.0000015"}, {1e-7, "1e-7"}, {-1.25e-7, "-1.25e-7"},
+		{5e-324, "5e-324"}, {math.MaxFloat64, "1.7976931348623157e+308"}, {2.2250738585072014e-308, "2.2250738585072014e-308"},
+		{9007199254740993, "9007199254740992"}, {0.30000000000000004, "0.30000000000000004"}, {1e300, "1e+300"},
+		{562949953421312.25, "562949953421312.2"}, {562949953421312.75, "562949953421312.8"}, // ties go to the even digit
+	} {
+		require.Equal(t, c.want, string(appendFloat64(nil, c.f)), "%g", c.f)
+	}
+	for _, c := range []struct {
+		f    float32
+		want string
+	}{
+		{0, "0"}, {float32(math.Copysign(0, -1)), "-0"}, {0.1, "0.1"}, {16777216, "16777216"}, {1e10, "10000000000"},
+		{math.MaxFloat32, "3.4028235e+38"}, {math.SmallestNonzeroFloat32, "1e-45"}, {1.17549435e-38, "1.1754944e-38"},
+		{3.4e38, "3.4e+38"}, {1e-7, "1e-7"}, {0.00024414062, "0.00024414062"}, // 2^-12: a tie, the even digit
+	} {
+		require.Equal(t, c.want, string(appendFloat32(nil, c.f)), "%g", c.f)
+	}
+}
+
+// appendFloat64 takes its digits from strconv; they must be the digits the
+// spec defines (shortest, then closest, then even), which shortestDigits
+// computes from the exact value.
+func TestFloat64DigitsAreShortestClosest(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	check := func(x float64) {
+		if math.IsNaN(x) || math.IsInf(x, 0) || x == 0 {
+			return
+		}
+		d, n := shortestDigits(math.Abs(x), 780, func(v float64) bool { return v == math.Abs(x) })
+		want := string(appendDecimal(nil, x < 0, d, n))
+		require.Equal(t, want, string(appendFloat64(nil, x)), "%016x", math.Float64bits(x))
+	}
+	for i := 0; i < 3000; i++ {
+		check(math.Float64frombits(r.Uint64()))
+		check(float64(r.Int63n(1<<53)) * math.Pow(2, float64(r.Intn(40)-60)))
+	}
+	for _, x := range []float64{562949953421312.25, 562949953421312.75, 1125899906842624.25, 5e-324, math.MaxFloat64} {
+		check(x)
+	}
+}
+
+// float32 spellings read back, through float64, as the same float32, and
+// are never longer than strconv's shortest.
+func TestFloat32SpellingRoundTrips(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	for i := 0; i < 20000; i++ {
+		f := math.Float32frombits(r.Uint32())
+		if i < 277 {
+			f = float32(math.Ldexp(1, i-149)) // every power of two
+		}
+		if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+			continue
+		}
+		s := string(appendFloat32(nil, f))
+		v, err := strconv.ParseFloat(s, 64)
+		require.NoError(t, err)
+		g, ok := toFloat32(v)
+		require.True(t, ok)
+		require.Equal(t, f, g, "%s", s)
+		digits := func(s string) int {
+			s, _, _ = strings.Cut(strings.TrimLeft(s, "-"), "e")
+			return len(strings.Trim(strings.ReplaceAll(s, ".", ""), "0"))
+		}
+		require.LessOrEqual(t, digits(s), digits(strconv.FormatFloat(float64(f), 'e', -1, 32)), "%s", s)
+	}
+}
+
+func TestToFloat32Bounds(t *testing.T) {
+	_, ok := toFloat32(float32Overflow)
+	require.False(t, ok)
+	_, ok = toFloat32(-float32Overflow)
+	require.False(t, ok)
+	g, ok := toFloat32(math.Nextafter(float32Overflow, 0))
+	require.True(t, ok)
+	require.Equal(t, float32(math.MaxFloat32), g)
+	g, ok = toFloat32(-math.Nextafter(float32Overflow, 0))
+	require.True(t, ok)
+	require.Equal(t, float32(-math.MaxFloat32), g)
+	// Rounding through float64 first: 1+2^-24+2^-60 is above the float32
+	// midpoint 1+2^-24, but its nearest float64 is the midpoint itself,
+	// which ties to even: 1.
+	m, err := parseTypedPayload([]byte(`{"map":{"f":{"float32":1.0000000596046447753906250000000000001}}}`), false)
+	require.NoError(t, err)
+	require.Equal(t, float32(1), m["f"])
+	_, err = parseTypedPayload([]byte(`{"map":{"f":{"float32":3.4028235677973366e38}}}`), false)
+	require.ErrorContains(t, err, "float32 range")
 }
