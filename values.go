@@ -1719,7 +1719,8 @@ func plainToValues(v any) (map[any]any, error) {
 func plainNumbers(v any) any {
 	switch x := v.(type) {
 	case json.Number:
-		if n, err := strconv.ParseInt(string(x), 10, strconv.IntSize); err == nil {
+		// An integer as SPEC.md 6.2 writes one (so not -0) that fits int.
+		if n, err := strconv.ParseInt(string(x), 10, strconv.IntSize); err == nil && x != "-0" {
 			return int(n)
 		}
 		f, _ := strconv.ParseFloat(string(x), 64) // valid JSON numbers parse, or saturate to ±Inf
