@@ -126,7 +126,7 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add("session", "hello", int64(42), []byte{1, 2}, 1.5, true, int64(1795700000), uint32(5), int32(3600), uint16(0))
 	f.Add("", "", int64(math.MinInt64), []byte(nil), math.Inf(1), false, int64(-62167219200), uint32(999999999), int32(-(23*3600 + 59*60)), uint16(0xffff))
 	f.Add("x", "\xff", int64(0), []byte{}, 0.0, false, int64(253402300799), uint32(0), int32(24*3600), uint16(0x5555))
-	f.Add("y", "é", int64(1), []byte{0}, -0.0, true, int64(0), uint32(1), int32(-17762), uint16(0xaaaa))
+	f.Add("y", "é", int64(1), []byte{0}, math.Copysign(0, -1), true, int64(0), uint32(1), int32(-17762), uint16(0xaaaa))
 	c := fuzzCodec(f)
 	f.Fuzz(func(t *testing.T, name, s string, n int64, b []byte, fl float64, ok bool, sec int64, nsec uint32, off int32, nils uint16) {
 		tm := time.Unix(sec%400000000000, int64(nsec%1000000000)).In(time.FixedZone("", int(off%(25*3600))))
