@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand"
+	"net/http/httptest"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
 	"github.com/stretchr/testify/require"
 )
 
@@ -403,4 +406,29 @@ func TestToFloat32Bounds(t *testing.T) {
 	require.Equal(t, float32(1), m["f"])
 	_, err = parseTypedPayload([]byte(`{"map":{"f":{"float32":3.4028235677973366e38}}}`), false)
 	require.ErrorContains(t, err, "float32 range")
+}
+
+// gorilla/sessions' own TestFlashes saves a registered struct as a flash
+// message (issue 14); with cookieseal as the codec and the struct given to
+// Register, it comes back as the same type through a real CookieStore.
+func TestGorillaFlashesWithRegisteredStruct(t *testing.T) {
+	c := newTestCodec(t, newClock(t0), newSecrets(1)...)
+	store := &sessions.CookieStore{Codecs: []securecookie.Codec{c}, Options: &sessions.Options{Path: "/", MaxAge: 3600, HttpOnly: true}}
+	req := httptest.NewRequest("GET", "http://localhost/", nil)
+	rec := httptest.NewRecorder()
+	sess, err := store.Get(req, "session-key")
+	require.NoError(t, err)
+	sess.AddFlash(&flashMessage{Type: "info", Message: "foo"})
+	sess.AddFlash(&flashMessage{Type: "warn", Message: "bar"}, "custom_key")
+	require.NoError(t, sess.Save(req, rec))
+	cookies := rec.Result().Cookies()
+	require.Len(t, cookies, 1)
+
+	req = httptest.NewRequest("GET", "http://localhost/", nil)
+	req.AddCookie(cookies[0])
+	sess, err = store.Get(req, "session-key")
+	require.NoError(t, err)
+	require.Equal(t, []any{&flashMessage{Type: "info", Message: "foo"}}, sess.Flashes())
+	require.Equal(t, []any{&flashMessage{Type: "warn", Message: "bar"}}, sess.Flashes("custom_key"))
+	require.Empty(t, sess.Flashes())
 }
