@@ -184,6 +184,9 @@ func valuesCases() []valuesCase {
 		{"leap-day-2024", "2024-02-29T12:00:00Z", "2024-02-29T12:00:00Z"},
 		{"leap-day-2000", "2000-02-29T12:00:00Z", "2000-02-29T12:00:00Z"},
 		{"leap-day-year-0", "0000-02-29T00:00:00Z", "0000-02-29T00:00:00Z"},
+		{"month-ends", "2026-02-28T23:59:59Z", "2026-02-28T23:59:59Z"},
+		{"january-31", "2026-01-31T00:00:00+00:01", "2026-01-31T00:00:00+00:01"},
+		{"september-30", "2026-09-30T00:00:00-00:01", "2026-09-30T00:00:00-00:01"},
 	} {
 		ok("time/"+tc[0], "6.5", "time "+tc[1], m(`{"time":"`+tc[1]+`"}`), m(`{"time":"`+tc[2]+`"}`))
 	}
@@ -244,6 +247,9 @@ func valuesCases() []valuesCase {
 		{"bytes-space", `{"bytes":" AA=="}`}, {"bytes-int", `{"bytes":1}`},
 		{"named-one-element", `{"named":["x"]}`}, {"named-three-elements", `{"named":["x",1,2]}`}, {"named-int-name", `{"named":[1,1]}`}, {"named-string", `{"named":"x"}`},
 		{"named-object", `{"named":{"x":1}}`}, {"named-duplicate-member", `{"named":["x",{"a":1,"a":2}]}`}, {"named-overflow", `{"named":["x",1e400]}`}, {"named-empty", `{"named":[]}`},
+		{"leading-zero", `{"int64":01}`}, {"bare-leading-zero", `01`}, {"minus-alone", `-`}, {"plus-sign", `{"int64":+1}`},
+		{"float-trailing-dot", `{"float64":1.}`}, {"float-leading-dot", `{"float64":.5}`}, {"float-bare-exponent", `{"float64":1e}`},
+		{"float-exponent-sign-only", `{"float64":1e+}`}, {"float-nan", `{"float64":NaN}`}, {"float-infinity", `{"float64":Infinity}`},
 		{"string-lone-surrogate", `"\ud800"`}, {"string-reversed-surrogates", `"\udc00\ud800"`}, {"string-raw-control", "\"a\x01\""},
 	} {
 		bad("value/"+b[0], "6.3", "invalid typed value "+b[1], m(b[1]))
