@@ -516,30 +516,29 @@ def test_plain_json_opened_as_values_must_be_an_object() -> None:
     assert type(v["f"]) is float and type(v["big"]) is float and type(v["i"]) is int
 
 
-def test_float_formatting_matches_go() -> None:
+def test_float_spelling_is_section_6_2s() -> None:
     from cookieseal._values import _format_float
 
-    # strconv.FormatFloat(f, 'g', -1, 64) and (float32(f), 'g', -1, 32), checked with Go 1.26.
-    cases = {
-        0.0: ("0", "0"),
-        0.5: ("0.5", "0.5"),
-        1e6: ("1e+06", "1e+06"),
-        123456.0: ("123456", "123456"),
-        1234567.0: ("1.234567e+06", "1.234567e+06"),
-        123456.7: ("123456.7", "123456.7"),
-        1e21: ("1e+21", "1e+21"),
-        1e-4: ("0.0001", "0.0001"),
-        1e-5: ("1e-05", "1e-05"),
-        1.5e300: ("1.5e+300", None),
-        5e-324: ("5e-324", None),
-        16.990000000000002: ("16.990000000000002", "16.99"),
-        -3.14159: ("-3.14159", "-3.14159"),
+    # SPEC.md 6.2's table: shortest closest digits, ECMAScript layout.
+    f64 = {
+        1.0: "1",
+        -0.0: "-0",
+        0.1: "0.1",
+        1e-7: "1e-7",
+        1.7976931348623157e308: "1.7976931348623157e+308",
+        1e21: "1e+21",
+        1e20: "100000000000000000000",
+        1e-6: "0.000001",
+        5e-324: "5e-324",
+        2**49 + 0.25: "562949953421312.2",
+        123456.7: "123456.7",
+        -1.5e-6: "-0.0000015",
     }
-    for f, (g64, g32) in cases.items():
-        assert _format_float(f, 64) == g64
-        if g32:
-            assert _format_float(float(cookieseal.Float32(f)), 32) == g32
-    assert _format_float(-0.0, 64) == "-0"
+    for f, want in f64.items():
+        assert _format_float(f, 64) == want, f
+    f32 = {0.1: "0.1", 3.4028234663852886e38: "3.4028235e+38", 2.0**-149: "1e-45", 2.0**-12: "0.00024414062", 16.99: "16.99"}
+    for f, want in f32.items():
+        assert _format_float(float(cookieseal.Float32(f)), 32) == want, f
 
 
 def test_open_never_raises_anything_but_cookieseal_errors_on_junk() -> None:

@@ -342,10 +342,7 @@ class Codec:
         payload, info = self._open(name, cookie, limit)
         tree = self._parse(payload, info.flags)
         if info.flags & FLAG_TYPED:
-            v = self._typed(tree)
-            if not isinstance(v, _values.Map):
-                raise InvalidCookie("cookieseal: invalid cookie: typed values are not a map")
-            return v, info
+            return self._typed(tree), info
         try:
             return _values.from_plain(tree), info
         except _json.JSONError as e:
@@ -363,16 +360,25 @@ class Codec:
     @staticmethod
     def _parse(payload: bytes, flags: int) -> Any:
         try:
-            return _json.parse(payload)
+            tree = _json.parse(payload)
         except _json.JSONError as e:
             raise InvalidCookie(f"cookieseal: invalid cookie: payload {e}") from None
+        if flags & FLAG_TYPED and b'"named"' in payload:
+            # Named values keep their JSON text: give strings their spelling.
+            tree = _values.attach_raw(tree, payload.decode("utf-8"))
+        return tree
 
     @staticmethod
-    def _typed(tree: Any) -> Any:
+    def _typed(tree: Any) -> _values.Map:
+        """The typed values of a typed payload, whose top is a map tag."""
+        if not (isinstance(tree, dict) and len(tree) == 1 and "map" in tree):
+            raise InvalidCookie("cookieseal: invalid cookie: typed values: the payload is not a map tag")
         try:
-            return _values.decode(tree)
+            v = _values.decode(tree)
         except _json.JSONError as e:
             raise InvalidCookie(f"cookieseal: invalid cookie: typed values: {e}") from None
+        assert isinstance(v, _values.Map)
+        return v
 
     def _open(self, name: str, cookie: str, limit: int) -> tuple[bytes, Info]:
         """Steps 1-7 of SPEC section 4: everything but parsing the JSON."""

@@ -39,10 +39,11 @@ import re
 import struct
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar
+from fractions import Fraction
+from typing import Any, ClassVar, Iterator
 
 from ._errors import UnsupportedValue
-from ._json import MAX_DEPTH, FloatToken, IntToken, JSONError
+from ._json import _STRING, MAX_DEPTH, FloatToken, IntToken, JSONError
 
 __all__ = [
     "Map",
@@ -59,19 +60,142 @@ __all__ = [
     "Uint32",
     "Uint64",
     "Time",
+    "Duration",
+    "Float64s",
+    "StringMap",
+    "IntMap",
+    "Named",
+    "Nil",
 ]
 
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 
-class Map(dict):  # type: ignore[type-arg]
-    """A map with keys of any scalar typed value (Go map[interface{}]interface{}).
-    The session values themselves are a Map."""
+@dataclass(frozen=True)
+class _Key:
+    """A non-string Map key, compared as SPEC 6.4 says: same type and same
+    value (so True, 1, 1.0, Int64(1) and Float32(1) are five keys)."""
 
-    __slots__ = ()
+    tag: str
+    norm: Any
+    key: Any = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.tag == other.tag and self.norm == other.norm
+
+    def __hash__(self) -> int:
+        return hash((self.tag, self.norm))
+
+
+def _key_tag(k: Any) -> str:
+    if k is None:
+        return "null"
+    if k is True or k is False:
+        return "bool"
+    if isinstance(k, _Sized):
+        return k.tag
+    if isinstance(k, Duration):
+        return "duration"
+    if isinstance(k, int):
+        return "int"
+    if isinstance(k, Float32):
+        return "float32"
+    if isinstance(k, float):
+        return "float64"
+    if isinstance(k, Time):
+        return "time"
+    if isinstance(k, _dt.datetime):
+        return "time"
+    raise UnsupportedValue(f"cookieseal: a map key of type {type(k).__name__} (keys are None, bool, str, int, float, the sized ints, Float32, Duration, Time)")
+
+
+def _wrap(k: Any) -> Any:
+    if isinstance(k, str):
+        return str(k)
+    tag = _key_tag(k)
+    if tag == "time":
+        t = k if isinstance(k, Time) else Time.from_datetime(k)
+        return _Key(tag, t, t)
+    if tag in ("float64", "float32"):
+        return _Key(tag, float(k) + 0.0, k)  # 0 and -0 are one key
+    if tag in ("null", "bool"):
+        return _Key(tag, k, k)
+    return _Key(tag, int(k), k)
+
+
+def _unwrap(k: Any) -> Any:
+    return k.key if isinstance(k, _Key) else k
+
+
+class Map(dict):  # type: ignore[type-arg]
+    """Session values: a map with keys of any scalar typed value (Go's
+    map[interface{}]interface{}). Unlike a dict it keeps True, 1, 1.0 and
+    Int64(1) apart as keys, as the format does. ``Map(nil=True)`` is Go's
+    nil map (``{"map":null}``)."""
+
+    nil: bool = False
+
+    def __init__(self, data: Any = (), /, *, nil: bool = False, **kw: Any) -> None:
+        super().__init__()
+        if nil:
+            self.nil = True
+        self.update(data, **kw)
+
+    def __setitem__(self, k: Any, v: Any) -> None:
+        super().__setitem__(_wrap(k), v)
+
+    def __getitem__(self, k: Any) -> Any:
+        return super().__getitem__(_wrap(k))
+
+    def __delitem__(self, k: Any) -> None:
+        super().__delitem__(_wrap(k))
+
+    def __contains__(self, k: object) -> bool:
+        try:
+            return super().__contains__(_wrap(k))
+        except UnsupportedValue:
+            return False
+
+    def __iter__(self) -> Iterator[Any]:
+        return (_unwrap(k) for k in super().__iter__())
+
+    def keys(self) -> Any:
+        return [_unwrap(k) for k in super().keys()]
+
+    def items(self) -> Any:
+        return [(_unwrap(k), v) for k, v in super().items()]
+
+    def get(self, k: Any, default: Any = None) -> Any:
+        return self[k] if k in self else default
+
+    def pop(self, k: Any, *default: Any) -> Any:
+        return super().pop(_wrap(k), *default)
+
+    def setdefault(self, k: Any, default: Any = None) -> Any:
+        return super().setdefault(_wrap(k), default)
+
+    def update(self, data: Any = (), /, **kw: Any) -> None:
+        for k, v in data.items() if hasattr(data, "items") else data:
+            self[k] = v
+        for k, v in kw.items():
+            self[k] = v
+
+    def copy(self) -> Map:
+        return Map(self, nil=self.nil)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Map):
+            return dict.__eq__(self, other) and self.nil == other.nil
+        if isinstance(other, dict):
+            return len(self) == len(other) and all(k in self and self[k] == v for k, v in other.items())
+        return NotImplemented
+
+    __hash__ = None
 
     def __repr__(self) -> str:
-        return f"Map({dict.__repr__(self)})"
+        if self.nil and not self:
+            return "Map(nil=True)"
+        return "Map({" + ", ".join(f"{k!r}: {v!r}" for k, v in self.items()) + "})"
 
 
 class Strings(list):  # type: ignore[type-arg]
@@ -238,53 +362,177 @@ class Time:
         return f"{s}{sign}{h:02d}:{m:02d}"
 
 
-# --- float formatting, as Go's strconv.FormatFloat(f, 'g', -1, bits) ---------
+class Duration(int):
+    """A Go time.Duration: int64 nanoseconds; seals as {"duration": N}. A
+    datetime.timedelta seals as a Duration too."""
+
+    __slots__ = ()
+
+    def __new__(cls, nanoseconds: int = 0) -> Duration:
+        if isinstance(nanoseconds, bool) or not isinstance(nanoseconds, int):
+            raise TypeError("Duration takes int nanoseconds")
+        if not INT64_MIN <= nanoseconds <= INT64_MAX:
+            raise ValueError("Duration is outside int64 nanoseconds")
+        return super().__new__(cls, nanoseconds)
+
+    @classmethod
+    def from_timedelta(cls, td: _dt.timedelta) -> Duration:
+        return cls((td.days * 86400 + td.seconds) * 10**9 + td.microseconds * 1000)
+
+    def to_timedelta(self) -> _dt.timedelta:
+        """A timedelta; nanoseconds below a microsecond are dropped."""
+        return _dt.timedelta(microseconds=int(self) // 1000)
+
+    def __repr__(self) -> str:
+        return f"Duration({int.__repr__(self)})"
 
 
-def _shortest(x: float, bits: int) -> str:
-    """The shortest decimal (in any notation) that rounds back to x."""
-    if bits == 64:
-        return repr(x)
-    for p in range(1, 10):
-        s = "%.*e" % (p - 1, x)
-        if _to_float32(float(s)) == x:
-            return s
-    return "%.8e" % x  # pragma: no cover - 9 digits always round-trip a float32
+class Float64s(list):  # type: ignore[type-arg]
+    """A list of float that seals as {"float64s": [...]} (Go []float64)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Float64s({list.__repr__(self)})"
+
+
+class StringMap(dict):  # type: ignore[type-arg]
+    """A dict of str to str that seals as {"stringmap": {...}} (Go map[string]string)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"StringMap({dict.__repr__(self)})"
+
+
+class IntMap(dict):  # type: ignore[type-arg]
+    """A dict of str to int64 that seals as {"intmap": {...}} (Go map[string]int)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"IntMap({dict.__repr__(self)})"
+
+
+_NIL_TAGS = ("object", "array", "strings", "ints", "float64s", "stringmap", "intmap", "bytes")
+
+
+@dataclass(frozen=True)
+class Nil:
+    """Go's nil of a slice or map type: ``{"<tag>": null}``, for the tags
+    object, array, strings, ints, float64s, stringmap, intmap and bytes (a
+    nil map is ``Map(nil=True)``). Falsy."""
+
+    tag: str
+
+    def __post_init__(self) -> None:
+        if self.tag not in _NIL_TAGS:
+            raise ValueError(f"no nil form for {self.tag!r}")
+
+    def __bool__(self) -> bool:
+        return False
+
+
+class Named:
+    """A value of an application type (section 6.7: Go's Register, gorilla
+    flash structs): its name, its plain JSON value, and the JSON text it is
+    sealed as (kept from the cookie so that re-sealing writes the same
+    bytes)."""
+
+    __slots__ = ("name", "value", "json")
+
+    def __init__(self, name: str, value: Any, json: str | None = None) -> None:
+        if not isinstance(name, str):
+            raise TypeError("a Named value's name is a str")
+        if json is None:
+            from ._json import dumps
+
+            json = dumps(value).decode("utf-8")
+        self.name, self.value, self.json = name, value, json
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Named) and (self.name, self.json) == (other.name, other.json)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.json))
+
+    def __repr__(self) -> str:
+        return f"Named({self.name!r}, {self.value!r})"
+
+
+# --- floats (SPEC 6.2): shortest closest digits, ECMAScript layout ----------
+
+
+def _digits64(x: float) -> tuple[str, int]:
+    """(s, n) for x > 0: the shortest, closest digits s and the position n
+    of the decimal point (x = 0.s x 10^n), from repr."""
+    t = Decimal(repr(x)).as_tuple()
+    digits = "".join(map(str, t.digits)).lstrip("0")
+    stripped = digits.rstrip("0")
+    exp = int(t.exponent) + len(digits) - len(stripped)
+    return stripped, len(stripped) + exp
+
+
+def _digits32(x: float) -> tuple[str, int]:
+    """(s, n) for a binary32 x > 0, as SPEC 6.2 defines them: for k = 1..9,
+    the k-digit decimals just below and above x that read back (binary64,
+    then binary32) as x; the closest, ties to the even s."""
+    exact = Fraction(x)
+    n = len(str(int(exact))) if exact >= 1 else 0
+    while Fraction(10) ** n <= exact:
+        n += 1
+    while n > -400 and Fraction(10) ** (n - 1) > exact:
+        n -= 1
+    for k in range(1, 10):
+        scale = Fraction(10) ** (n - k)
+        lo = int(exact / scale)
+        found = []
+        for s in {lo, lo + 1}:
+            if s <= 0:
+                continue
+            v = s * scale
+            try:
+                if _to_float32(float(Decimal(s).scaleb(n - k))) == x:
+                    found.append((abs(v - exact), s % 2, s))
+            except OverflowError:
+                continue
+        if found:
+            _, _, s = min(found)
+            digits = str(s)
+            if len(digits) > k:  # s reached 10^k
+                return digits.rstrip("0"), n + 1
+            stripped = digits.rstrip("0")
+            return stripped, n
+    raise AssertionError("9 digits always identify a binary32")  # pragma: no cover
 
 
 def _format_float(x: float, bits: int) -> str:
     if x == 0:
         return "-0" if math.copysign(1, x) < 0 else "0"
-    neg = x < 0
-    t = Decimal(_shortest(abs(x), bits)).as_tuple()
-    all_digits = "".join(map(str, t.digits))
-    digits = all_digits.rstrip("0")
-    exp = int(t.exponent) + len(all_digits) - len(digits)
-    dp = len(digits) + exp  # the decimal point sits after dp digits
-    e10 = dp - 1
-    if e10 < -4 or e10 >= 6:
-        m = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        s = f"{m}e{'-' if e10 < 0 else '+'}{abs(e10):02d}"
-    elif dp <= 0:
-        s = "0." + "0" * -dp + digits
-    elif dp >= len(digits):
-        s = digits + "0" * (dp - len(digits))
+    s, n = (_digits64 if bits == 64 else _digits32)(abs(x))
+    k = len(s)
+    if k <= n <= 21:
+        out = s + "0" * (n - k)
+    elif 0 < n <= 21:
+        out = s[:n] + "." + s[n:]
+    elif -6 < n <= 0:
+        out = "0." + "0" * -n + s
     else:
-        s = digits[:dp] + "." + digits[dp:]
-    return "-" + s if neg else s
+        out = s[0] + ("." + s[1:] if k > 1 else "") + "e" + ("+" if n - 1 >= 0 else "-") + str(abs(n - 1))
+    return "-" + out if x < 0 else out
 
 
 # --- strings --------------------------------------------------------------
 
-_ESCAPES = {i: f"\\u{i:04x}" for i in range(0x20)}
-_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_encode_basestring = __import__("json").encoder.encode_basestring
 
 
 def _string(s: str, path: str) -> str:
+    """SPEC 6.2's canonical string: json.dumps(s, ensure_ascii=False)."""
     if _SURROGATE.search(s):
         raise UnsupportedValue(f"cookieseal: string with a lone surrogate at {path}")
-    return '"' + s.translate(_ESCAPES) + '"'
+    return str(_encode_basestring(str(s)))
 
 
 _BASE64_STD = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?", re.ASCII)
@@ -293,20 +541,17 @@ _BASE64_STD = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9
 def _decode_std_base64(s: str) -> bytes:
     if not _BASE64_STD.fullmatch(s):
         raise JSONError("bytes tag: not padded standard base64")
-    try:
-        b = base64.b64decode(s, validate=True)
-    except binascii.Error:  # pragma: no cover - the regex refuses it first
-        raise JSONError("bytes tag: not base64") from None
+    b = base64.b64decode(s)
     if base64.b64encode(b).decode("ascii") != s:
         raise JSONError("bytes tag: non-zero unused bits")
     return b
 
 
-# --- encoding -------------------------------------------------------------
+# --- encoding (SPEC 6.8) ----------------------------------------------------
 
 
 def encode(values: Any) -> bytes:
-    """The canonical typed form of values (a Map or dict becomes the
+    """The canonical typed form of session values (a Map or dict: the
     top-level map tag)."""
     if not isinstance(values, dict):
         raise UnsupportedValue(f"cookieseal: session values must be a dict or Map, not {type(values).__name__}")
@@ -320,6 +565,30 @@ def _check_depth(depth: int, path: str) -> None:
         raise UnsupportedValue(f"cookieseal: value nested deeper than {MAX_DEPTH} levels (or cyclic) at {path}")
 
 
+def _int64(n: Any, what: str, path: str) -> str:
+    if isinstance(n, bool) or not isinstance(n, int) or not INT64_MIN <= n <= INT64_MAX:
+        raise UnsupportedValue(f"cookieseal: {type(n).__name__} in {what} at {path} (want an int64)")
+    return int.__repr__(int(n))
+
+
+def _sorted_members(d: dict, out: list[str], path: str, value: Any) -> None:  # type: ignore[type-arg]
+    for i, k in enumerate(sorted(d)):
+        if not isinstance(k, str):
+            raise UnsupportedValue(f"cookieseal: key of type {type(k).__name__} at {path}; use cookieseal.Map for non-string keys")
+        if i:
+            out.append(",")
+        out.append(_string(k, path))
+        out.append(":")
+        value(d[k], f"{path}[{k!r}]")
+
+
+def _json_depth(text: str) -> int:
+    from itertools import accumulate
+
+    brackets = re.sub(r"[^\[\]{}]+", "", _STRING.sub("", text))
+    return max(accumulate(1 if c in "[{" else -1 for c in brackets), default=0)
+
+
 def _encode(v: Any, out: list[str], depth: int, path: str) -> None:
     # depth: the JSON nesting level this value's own bracket would open.
     if v is None:
@@ -331,10 +600,12 @@ def _encode(v: Any, out: list[str], depth: int, path: str) -> None:
     elif isinstance(v, _Sized):
         _check_depth(depth, path)
         out.append(f'{{"{v.tag}":{int.__repr__(v)}}}')
+    elif isinstance(v, (Duration, _dt.timedelta)):
+        _check_depth(depth, path)
+        d = v if isinstance(v, Duration) else Duration.from_timedelta(v)
+        out.append(f'{{"duration":{int.__repr__(d)}}}')
     elif isinstance(v, int):
-        if not INT64_MIN <= v <= INT64_MAX:
-            raise UnsupportedValue(f"cookieseal: int at {path} is outside int64; the typed form's int is 64 bits")
-        out.append(int.__repr__(int(v)))
+        out.append(_int64(v, "an int", path))
     elif isinstance(v, float):
         _check_depth(depth, path)
         if not math.isfinite(v):
@@ -348,16 +619,26 @@ def _encode(v: Any, out: list[str], depth: int, path: str) -> None:
         _check_depth(depth, path)
         t = v if isinstance(v, Time) else Time.from_datetime(v)
         out.append(f'{{"time":"{t}"}}')
-    elif isinstance(v, (Strings, Ints)):
+    elif isinstance(v, Nil):
+        _check_depth(depth, path)
+        out.append(f'{{"{v.tag}":null}}')
+    elif isinstance(v, Named):
+        _check_depth(depth + 1 + _json_depth(v.json), path)
+        out.append('{"named":[' + _string(v.name, path) + "," + v.json + "]}")
+    elif isinstance(v, (Strings, Ints, Float64s)):
         _check_depth(depth + 1, path)
         if isinstance(v, Strings):
-            items = [_string(s, f"{path}[{i}]") if isinstance(s, str) else _bad(s, "Strings", path) for i, s in enumerate(v)]
+            items = [_string(e, path) if isinstance(e, str) else _bad(e, "Strings", path) for e in v]
             out.append('{"strings":[' + ",".join(items) + "]}")
+        elif isinstance(v, Ints):
+            out.append('{"ints":[' + ",".join(_int64(n, "Ints", path) for n in v) + "]}")
         else:
-            for n in v:
-                if isinstance(n, bool) or not isinstance(n, int) or not INT64_MIN <= n <= INT64_MAX:
-                    _bad(n, "Ints (int64)", path)
-            out.append('{"ints":[' + ",".join(int.__repr__(int(n)) for n in v) + "]}")
+            fs = []
+            for f in v:
+                if isinstance(f, bool) or not isinstance(f, (int, float)) or not math.isfinite(f):
+                    _bad(f, "Float64s", path)
+                fs.append(_format_float(float(f), 64))
+            out.append('{"float64s":[' + ",".join(fs) + "]}")
     elif isinstance(v, list):
         _check_depth(depth, path)
         out.append("[")
@@ -368,26 +649,26 @@ def _encode(v: Any, out: list[str], depth: int, path: str) -> None:
         out.append("]")
     elif isinstance(v, Map):
         _encode_map(v, out, depth, path)
+    elif isinstance(v, StringMap):
+        _check_depth(depth + 1, path)
+        out.append('{"stringmap":{')
+        _sorted_members(v, out, path, lambda e, p: out.append(_string(e, p) if isinstance(e, str) else _bad(e, "StringMap", p)))
+        out.append("}}")
+    elif isinstance(v, IntMap):
+        _check_depth(depth + 1, path)
+        out.append('{"intmap":{')
+        _sorted_members(v, out, path, lambda e, p: out.append(_int64(e, "IntMap", p)))
+        out.append("}}")
     elif isinstance(v, dict):
         _check_depth(depth + 1, path)
-        for k in v:
-            if not isinstance(k, str):
-                raise UnsupportedValue(
-                    f"cookieseal: dict key of type {type(k).__name__} at {path}; use cookieseal.Map for non-string keys"
-                )
         out.append('{"object":{')
-        for i, k in enumerate(sorted(v)):
-            if i:
-                out.append(",")
-            out.append(_string(k, path))
-            out.append(":")
-            _encode(v[k], out, depth + 2, f"{path}[{k!r}]")
+        _sorted_members(v, out, path, lambda e, p: _encode(e, out, depth + 2, p))
         out.append("}}")
     else:
         raise UnsupportedValue(
             f"cookieseal: cannot seal a {type(v).__name__} at {path} in typed values "
-            "(None, bool, str, int, float, bytes, aware datetime, Time, list, dict, Map, Strings, Ints, "
-            "Float32, Int8-Int64, Uint-Uint64)"
+            "(None, bool, str, int, float, bytes, aware datetime, Time, timedelta, Duration, list, dict, Map, "
+            "Strings, Ints, Float64s, StringMap, IntMap, Float32, Int8-Int64, Uint-Uint64, Named, Nil)"
         )
 
 
@@ -395,45 +676,104 @@ def _bad(v: Any, what: str, path: str) -> str:
     raise UnsupportedValue(f"cookieseal: {type(v).__name__} in {what} at {path}")
 
 
-_KEY_TYPES = (type(None), bool, str, int, float, Time, _dt.datetime)
-
-
 def _encode_map(m: dict, out: list[str], depth: int, path: str) -> None:  # type: ignore[type-arg]
     _check_depth(depth + 1, path)
-    if all(isinstance(k, str) for k in m):
+    if isinstance(m, Map) and m.nil and not m:
+        out.append('{"map":null}')
+        return
+    keys = list(m.keys())
+    if all(isinstance(k, str) for k in keys):
         out.append('{"map":{')
-        for i, k in enumerate(sorted(m)):
-            if i:
-                out.append(",")
-            out.append(_string(k, path))
-            out.append(":")
-            _encode(m[k], out, depth + 2, f"{path}[{k!r}]")
+        _sorted_members(m, out, path, lambda e, p: _encode(e, out, depth + 2, p))
         out.append("}}")
         return
     pairs = []
+    seen = set()
     for k, e in m.items():
-        if not isinstance(k, _KEY_TYPES):
-            raise UnsupportedValue(f"cookieseal: map key of type {type(k).__name__} at {path}")
+        w = _wrap(k)
+        if w in seen:  # pragma: no cover - a Map cannot hold two equal keys
+            raise UnsupportedValue(f"cookieseal: two keys of the map at {path} are equal")
+        seen.add(w)
         kb: list[str] = []
         _encode(k, kb, depth + 3, f"{path} key")
         pairs.append(("".join(kb), e))
     pairs.sort(key=lambda p: p[0].encode("utf-8"))
-    for a, b in zip(pairs, pairs[1:]):
-        if a[0] == b[0]:
-            raise UnsupportedValue(f"cookieseal: two keys of the map at {path} encode alike")
     out.append('{"map":[')
     for i, (kj, e) in enumerate(pairs):
         if i:
             out.append(",")
-        out.append("[")
-        out.append(kj)
-        out.append(",")
+        out.append("[" + kj + ",")
         _encode(e, out, depth + 3, f"{path}[{kj}]")
         out.append("]")
     out.append("]}")
 
 
-# --- decoding -------------------------------------------------------------
+# --- decoding ---------------------------------------------------------------
+
+
+class RawStr(str):
+    """A JSON string that remembers how it was written (for named values)."""
+
+    __slots__ = ("raw",)
+    raw: str
+
+
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str) and not isinstance(v, (IntToken, FloatToken))
+
+
+def attach_raw(tree: Any, text: str) -> Any:
+    """The tree with every string (keys included) a RawStr carrying its
+    spelling in text. Strings come in document order in both."""
+    raws = iter(m.group(0) for m in _STRING.finditer(text))
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, (IntToken, FloatToken)):
+            return v
+        if isinstance(v, str):
+            r = RawStr(v)
+            r.raw = next(raws)
+            return r
+        if isinstance(v, list):
+            out = []
+            for e in v:
+                out.append(walk(e))
+            return out
+        if isinstance(v, dict):
+            d = {}
+            for k, e in v.items():
+                rk = RawStr(k)
+                rk.raw = next(raws)
+                d[rk] = walk(e)
+            return d
+        return v
+
+    return walk(tree)
+
+
+def _minified(v: Any) -> str:
+    """The JSON text of a tree with white space removed, spellings kept."""
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, (IntToken, FloatToken)):
+        return str.__str__(v)
+    if isinstance(v, RawStr):
+        return v.raw
+    if isinstance(v, str):  # pragma: no cover - attach_raw made every string a RawStr
+        return str(_encode_basestring(v))
+    if isinstance(v, list):
+        parts = []
+        for e in v:
+            parts.append(_minified(e))
+        return "[" + ",".join(parts) + "]"
+    items = []
+    for k, e in v.items():
+        items.append((k.raw if isinstance(k, RawStr) else str(_encode_basestring(k))) + ":" + _minified(e))
+    return "{" + ",".join(items) + "}"
 
 
 def _int_token(v: Any, lo: int, hi: int, what: str) -> int:
@@ -459,8 +799,12 @@ def _number(v: Any, what: str) -> float:
 
 
 def decode(tree: Any) -> Any:
-    """Typed values from a strict-JSON tree (see _json.parse)."""
+    """Typed values from a strict-JSON tree (see _json.parse); the caller
+    checks that the top is a map."""
     return _decode(tree)
+
+
+_KEY_TAGS = frozenset(["int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float64", "float32", "time", "duration"])
 
 
 def _decode(v: Any) -> Any:
@@ -471,63 +815,80 @@ def _decode(v: Any) -> Any:
     if isinstance(v, FloatToken):
         raise JSONError("a bare number in typed values must be an integer")
     if isinstance(v, str):
-        return v
+        return str(v)
     if isinstance(v, list):
         out = []
         for e in v:
             out.append(_decode(e))
         return out
-    if isinstance(v, dict):
-        if len(v) != 1:
-            raise JSONError(f"a typed object has {len(v)} members, want 1")
-        ((tag, body),) = v.items()
-        # map and object are decoded here, not in a helper, so that a
-        # 512-level payload costs at most 512 Python frames.
-        if tag == "map" and isinstance(body, dict) or tag == "object":
-            if not isinstance(body, dict):
-                raise JSONError("object tag without an object")
-            obj = Map() if tag == "map" else {}
-            for k, e in body.items():
-                obj[k] = _decode(e)
-            return obj
-        if tag == "map" and isinstance(body, list):
-            m = Map()
-            for p in body:
-                if not isinstance(p, list) or len(p) != 2:
-                    raise JSONError("map entry is not a [key, value] pair")
-                k = _decode(p[0])
-                if not isinstance(k, (type(None), bool, str, int, float, Time)):
-                    raise JSONError(f"map key of type {type(k).__name__}")
-                if k in m:
-                    raise JSONError("duplicate map key (or keys Python cannot tell apart)")
-                m[k] = _decode(p[1])
-            return m
-        return _decode_tag(tag, body)
-    raise JSONError(f"unexpected {type(v).__name__}")  # pragma: no cover
+    if len(v) != 1:
+        raise JSONError(f"a typed object has {len(v)} members, want 1")
+    ((tag, body),) = v.items()
+    # map and object are decoded here, not in a helper, so that a
+    # 512-level payload costs at most 512 Python frames.
+    if body is None and tag in ("map",) + _NIL_TAGS:
+        return Map(nil=True) if tag == "map" else Nil(tag)
+    if tag == "map" and isinstance(body, dict) or tag == "object":
+        if not isinstance(body, dict):
+            raise JSONError("object tag without an object")
+        obj: dict[Any, Any] = Map() if tag == "map" else {}
+        for k, e in body.items():
+            obj[str(k)] = _decode(e)
+        return obj
+    if tag == "map" and isinstance(body, list):
+        m = Map()
+        for p in body:
+            if not isinstance(p, list) or len(p) != 2:
+                raise JSONError("map entry is not a [key, value] pair")
+            kt = p[0]
+            if isinstance(kt, list) or isinstance(kt, dict) and (len(kt) != 1 or next(iter(kt)) not in _KEY_TAGS):
+                raise JSONError("map key is not a scalar")
+            k = _decode(kt)
+            if k in m:
+                raise JSONError("duplicate map key")
+            m[k] = _decode(p[1])
+        return m
+    return _decode_tag(str(tag), body)
 
 
 def _decode_tag(tag: str, body: Any) -> Any:
     if tag == "map":
         raise JSONError("map tag without an object or array")
+    if tag == "array":
+        raise JSONError("array tag with a body other than null")
     if tag == "strings":
-        if not isinstance(body, list) or not all(type(e) is str for e in body):
+        if not isinstance(body, list) or not all(_is_str(e) for e in body):
             raise JSONError("strings tag without an array of strings")
-        return Strings(body)
+        return Strings(str(e) for e in body)
     if tag == "ints":
         if not isinstance(body, list):
             raise JSONError("ints tag without an array")
         return Ints(_int_token(e, INT64_MIN, INT64_MAX, "ints") for e in body)
+    if tag == "float64s":
+        if not isinstance(body, list):
+            raise JSONError("float64s tag without an array")
+        return Float64s(_number(e, "float64s") for e in body)
+    if tag == "stringmap":
+        if not isinstance(body, dict) or not all(_is_str(e) for e in body.values()):
+            raise JSONError("stringmap tag without an object of strings")
+        return StringMap((str(k), str(e)) for k, e in body.items())
+    if tag == "intmap":
+        if not isinstance(body, dict):
+            raise JSONError("intmap tag without an object")
+        return IntMap((str(k), _int_token(e, INT64_MIN, INT64_MAX, "intmap")) for k, e in body.items())
     if tag == "bytes":
-        if type(body) is not str:
+        if not _is_str(body):
             raise JSONError("bytes tag without a string")
         return _decode_std_base64(body)
     if tag == "time":
-        if type(body) is not str:
+        if not _is_str(body):
             raise JSONError("time tag without a string")
         try:
             return Time.parse(body)
         except ValueError as e:
             raise JSONError(f"time tag: {e}") from None
+    if tag == "duration":
+        return Duration(_int_token(body, INT64_MIN, INT64_MAX, "duration"))
     if tag == "float64":
         return _number(body, tag)
     if tag == "float32":
@@ -535,6 +896,13 @@ def _decode_tag(tag: str, body: Any) -> Any:
             return Float32(_number(body, tag))
         except ValueError:
             raise JSONError("float32 tag: rounds to infinity in binary32") from None
+    if tag == "named":
+        if not isinstance(body, list) or len(body) != 2 or not _is_str(body[0]):
+            raise JSONError("named tag without [name, value]")
+        from ._json import plain
+
+        text = _minified(body[1])
+        return Named(str(body[0]), plain(body[1]), text)
     cls = _SIZED.get(tag)
     if cls is not None:
         return cls(_int_token(body, cls.lo, cls.hi, tag))
@@ -542,19 +910,19 @@ def _decode_tag(tag: str, body: Any) -> Any:
 
 
 def from_plain(tree: Any) -> Map:
-    """Session values from a plain (untyped) JSON tree: an object, whose
-    integers become int (int64 range) and other numbers float."""
+    """Session values from a plain (untyped) JSON tree (SPEC 6.10): an
+    object; integers in int64 become int, other numbers (-0 included) float."""
     if not isinstance(tree, dict):
         raise JSONError("plain JSON opened as session values must be an object")
     m = Map()
     for k, e in tree.items():
-        m[k] = _plain_value(e)
+        m[str(k)] = _plain_value(e)
     return m
 
 
 def _plain_value(v: Any) -> Any:
     if isinstance(v, IntToken):
-        if len(v) <= 21 and INT64_MIN <= int(v) <= INT64_MAX:
+        if v != "-0" and len(v) <= 21 and INT64_MIN <= int(v) <= INT64_MAX:
             return int(v)
         return float(v)
     if isinstance(v, FloatToken):
@@ -569,6 +937,6 @@ def _plain_value(v: Any) -> Any:
     if isinstance(v, dict):
         obj = {}
         for k, e in v.items():
-            obj[k] = _plain_value(e)
+            obj[str(k)] = _plain_value(e)
         return obj
     return v
