@@ -627,3 +627,50 @@ def test_key_derivation_matches_the_vectors_key_id() -> None:
     # vectors.json: the cookie sealed with secret-1 names key f7277be0.
     _, kid = cookieseal.derive_key("cookieseal-test-vector-secret-1-PUBLIC-never-use")
     assert kid == "f7277be0"
+
+
+def test_new_typed_forms_round_trip() -> None:
+    c = codec()
+    values = cookieseal.Map(
+        {
+            "d": cookieseal.Duration(-5),
+            "td": cookieseal.Duration.from_timedelta(dt.timedelta(seconds=1, microseconds=2)),
+            "fs": cookieseal.Float64s([1.0, -0.0, 1e21]),
+            "sm": cookieseal.StringMap({"b": "1", "a": "2"}),
+            "im": cookieseal.IntMap({"q": 1, "p": -2}),
+            "named": cookieseal.Named("main.Flash", {"type": "info", "n": 1}),
+            "nils": [cookieseal.Nil(t) for t in ("object", "array", "strings", "ints", "float64s", "stringmap", "intmap", "bytes")],
+            "nilmap": cookieseal.Map(nil=True),
+            "empty": cookieseal.Map(),
+        }
+    )
+    opened, _ = c.open_values("s", c.seal_values("s", values))
+    assert opened == values
+    assert opened["td"].to_timedelta() == dt.timedelta(seconds=1, microseconds=2)
+    assert opened["named"].value == {"type": "info", "n": 1}
+    assert opened["nilmap"].nil and not opened["empty"].nil
+    whole = c.open_values("s", c.seal_values("s", cookieseal.Map(nil=True)))[0]
+    assert whole.nil and whole == cookieseal.Map(nil=True)
+
+
+def test_map_keeps_keys_python_would_merge() -> None:
+    m = cookieseal.Map()
+    m[True], m[1], m[1.0], m[cookieseal.Int64(1)], m[cookieseal.Float32(1)], m[cookieseal.Duration(1)] = "a", "b", "c", "d", "e", "f"
+    assert len(m) == 6 and m[1] == "b" and m[True] == "a" and m[1.0] == "c"
+    m[-0.0] = "z"
+    m[0.0] = "y"  # 0 and -0 are one float key
+    assert m[-0.0] == "y"
+    c = codec()
+    opened, _ = c.open_values("s", c.seal_values("s", m))
+    assert opened == m and len(opened) == 7
+
+
+def test_named_value_keeps_its_text() -> None:
+    payload = b'{"map":{"v":{"named":["main.Flash", { "m" : "\\u003chi\\u003e", "n": 1.50 } ]}}}'.replace(b"\\\\", b"\\")
+    cookie = forge(SECRET_A, "s", t(NOW) + payload, flags=2)
+    c = codec()
+    opened, _ = c.open_values("s", cookie)
+    named = opened["v"]
+    assert named.json == '{"m":"\\u003chi\\u003e","n":1.50}'.replace("\\\\", "\\")
+    assert named.value == {"m": "<hi>", "n": 1.5}
+    assert b'"n":1.50' in c.open_raw("s", c.seal_values("s", opened))[0]
