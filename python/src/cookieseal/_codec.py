@@ -328,10 +328,10 @@ class Codec:
 
     def _open_info(self, name: str, cookie: str, limit: int) -> tuple[Any, Info]:
         payload, info = self._open(name, cookie, limit)
-        tree = self._parse(payload, info.flags)
+        tree = self._parse(payload, info.flags, tokens=bool(info.flags & FLAG_TYPED))
         if info.flags & FLAG_TYPED:
             return self._typed(tree), info
-        return _json.plain(tree), info
+        return tree, info
 
     def open_values(self, name: str, cookie: str) -> tuple[_values.Map, Info]:
         """Open a cookie into session values: a typed cookie as its Map, a
@@ -352,15 +352,15 @@ class Codec:
         """The payload exactly as sealed (JSON bytes, after inflating), after
         every check: strict JSON, and the typed form for a typed cookie."""
         payload, info = self._open(name, cookie, self.max_length)
-        tree = self._parse(payload, info.flags)
+        tree = self._parse(payload, info.flags, tokens=bool(info.flags & FLAG_TYPED))
         if info.flags & FLAG_TYPED:
             self._typed(tree)
         return payload, info
 
     @staticmethod
-    def _parse(payload: bytes, flags: int) -> Any:
+    def _parse(payload: bytes, flags: int, tokens: bool = True) -> Any:
         try:
-            tree = _json.parse(payload)
+            tree = _json.parse(payload, tokens)
         except _json.JSONError as e:
             raise InvalidCookie(f"cookieseal: invalid cookie: payload {e}") from None
         if flags & FLAG_TYPED and b'"named"' in payload:

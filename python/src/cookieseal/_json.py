@@ -50,11 +50,9 @@ class FloatToken(str):
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in obj:
-            raise JSONError("duplicate member name in an object")
-        obj[k] = v
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise JSONError("duplicate member name in an object")
     return obj
 
 
@@ -62,10 +60,46 @@ def _constant(name: str) -> NoReturn:
     raise JSONError(f"{name} is not JSON")
 
 
-_decoder = json.JSONDecoder(
+def _float_token(s: str) -> FloatToken:
+    if math.isinf(float(s)):
+        raise JSONError("number rounds to an infinite binary64")
+    return FloatToken(s)
+
+
+def _int_token(s: str) -> IntToken:
+    if len(s) > 309 and math.isinf(float(s)):
+        raise JSONError("number rounds to an infinite binary64")
+    return IntToken(s)
+
+
+def _plain_float(s: str) -> float:
+    x = float(s)
+    if math.isinf(x):
+        raise JSONError("number rounds to an infinite binary64")
+    return x
+
+
+def _plain_int(s: str) -> int:
+    if len(s) <= 309:
+        return int(s)
+    if math.isinf(float(s)):
+        raise JSONError("number rounds to an infinite binary64")
+    return parse_int(s)
+
+
+# Two decoders: one keeps numbers as tokens (typed values and session
+# values need to tell 1 from 1.0 and -0), one gives Python numbers.
+_token_decoder = json.JSONDecoder(
     object_pairs_hook=_object,
-    parse_int=IntToken,
-    parse_float=FloatToken,
+    parse_int=_int_token,
+    parse_float=_float_token,
+    parse_constant=_constant,
+    strict=True,
+)
+_plain_decoder = json.JSONDecoder(
+    object_pairs_hook=_object,
+    parse_int=_plain_int,
+    parse_float=_plain_float,
     parse_constant=_constant,
     strict=True,
 )
@@ -74,6 +108,9 @@ _decoder = json.JSONDecoder(
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Only a \uD800-\uDFFF escape can put a surrogate into a parsed string (the
+# UTF-8 decoder refuses encoded ones); without one, no string needs a look.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _DELTA = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
@@ -91,34 +128,33 @@ def check_depth(text: str) -> None:
         raise JSONError(f"nested deeper than {MAX_DEPTH} levels")
 
 
-def parse(data: bytes) -> Any:
-    """Parse one strict JSON text into a tree with number tokens."""
+def parse(data: bytes, tokens: bool = True) -> Any:
+    """Parse one strict JSON text: with tokens, into a tree whose numbers
+    are IntToken/FloatToken; without, into Python values (int, float)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise JSONError("not valid UTF-8") from None
     check_depth(text)
     try:
-        tree = _decoder.decode(text)
+        tree = (_token_decoder if tokens else _plain_decoder).decode(text)
     except json.JSONDecodeError as e:
         raise JSONError(f"not JSON: {e.msg} at offset {e.pos}") from None
     except RecursionError:  # pragma: no cover - check_depth prevents it
         raise JSONError(f"nested deeper than {MAX_DEPTH} levels") from None
-    _check_tree(tree)
+    if _SURROGATE_ESCAPE.search(text):
+        _check_surrogates(tree)
     return tree
 
 
-def _check_tree(tree: Any) -> None:
-    """Refuse lone surrogates and numbers that round to infinity. Iterative:
-    a tree 512 levels deep must not meet Python's recursion limit."""
+def _check_surrogates(tree: Any) -> None:
+    """Refuse lone surrogates. Iterative: a tree 512 levels deep must not
+    meet Python's recursion limit."""
     stack = [tree]
     while stack:
         v = stack.pop()
         if isinstance(v, str):
-            if isinstance(v, FloatToken) or isinstance(v, IntToken) and len(v) > 309:
-                if math.isinf(float(v)):
-                    raise JSONError("number rounds to an infinite binary64")
-            elif _SURROGATE.search(v):
+            if not isinstance(v, (IntToken, FloatToken)) and _SURROGATE.search(v):
                 raise JSONError("lone or reversed surrogate escape in a string")
         elif isinstance(v, dict):
             for k in v:
@@ -130,6 +166,8 @@ def _check_tree(tree: Any) -> None:
 
 
 _DIGITS_CHUNK = 4000  # below sys.get_int_max_str_digits()' default of 4300
+_CHUNK_LIMIT = 10**_DIGITS_CHUNK
+_FLOAT_SAFE = 10**300  # every int of smaller magnitude converts to a finite float
 
 
 def parse_int(tok: str) -> int:
@@ -152,7 +190,7 @@ def _digits_to_int(d: str) -> int:
 
 def int_to_str(n: int) -> str:
     """str(n) for an int of any size, without the digits limit."""
-    if -(10**_DIGITS_CHUNK) < n < 10**_DIGITS_CHUNK:
+    if -_CHUNK_LIMIT < n < _CHUNK_LIMIT:
         return int.__repr__(n)
     if n < 0:
         return "-" + _int_to_digits(-n, 0)
@@ -161,7 +199,7 @@ def int_to_str(n: int) -> str:
 
 def _int_to_digits(n: int, width: int) -> str:
     # The decimal digits of n >= 0, zero-padded to at least width digits.
-    if n < 10**_DIGITS_CHUNK:
+    if n < _CHUNK_LIMIT:
         return int.__repr__(n).zfill(width)
     k = max(_DIGITS_CHUNK, n.bit_length() * 30103 // 100000 // 2)
     hi, lo = divmod(n, 10**k)
@@ -197,7 +235,7 @@ def plain(tree: Any) -> Any:
 
 def loads(data: bytes) -> Any:
     """Parse strict JSON into Python values."""
-    return plain(parse(data))
+    return parse(data, tokens=False)
 
 
 # --- sealing ---------------------------------------------------------------
@@ -232,7 +270,8 @@ def dumps(value: Any) -> bytes:
             out.append(_encode_string(v))
         elif isinstance(v, int):
             try:
-                float(v)
+                if not -_FLOAT_SAFE < v < _FLOAT_SAFE:
+                    float(v)
             except OverflowError:
                 raise UnsupportedValue(
                     f"cookieseal: int at {path} rounds to an infinite binary64, which openers refuse"
