@@ -416,6 +416,9 @@ def test_unknown_version_is_invalid() -> None:
         b'"\\ud800"',
         b'"\\udc00\\ud800"',
         b'{"\\ud800":1}',
+        b'"\\uD800"',
+        b'"\\uDFFF\\uDBFF"',
+        b'["ok", {"k": ["\\udbff"]}]',
         b"\xef\xbb\xbf1",
         b'"\xff"',
         b'"\xed\xa0\x80"',  # an encoded surrogate
@@ -447,6 +450,8 @@ def test_strict_json_refuses(payload: bytes) -> None:
         (b"[" * 512 + b"]" * 512, json.loads("[" * 512 + "]" * 512)),
         (b'"\\ud83d\\ude00"', "😀"),
         (b'"[{\\""', '[{"'),
+        (b'"\\\\ud800"', "\\ud800"),  # an escaped backslash, then the text ud800
+        (b'{"\\uDBFF\\uDFFF":1}', {"\U0010ffff": 1}),
         (b"123456789012345678901234567890", 123456789012345678901234567890),
         (b"1e308", 1e308),
         (b"-0", 0),
