@@ -1,38 +1,20 @@
 """Typed values (SPEC.md section 6): session values that keep their types
 across Go (gorilla/sessions' map[interface{}]interface{}), JavaScript and
-Python.
+Python, re-sealed byte for byte in the canonical encoding (6.8).
 
-Python types and their typed form:
-
-=====================  ==============================================
-Python                 typed JSON
-=====================  ==============================================
-None, bool, str        null, true/false, a string
-int (int64 range)      a bare integer (Go int)
-float                  {"float64": N}
-Float32                {"float32": N}
-Int8 ... Int64         {"int8": N} ... {"int64": N}
-Uint, Uint8 ... Uint64 {"uint": N}, {"uint8": N} ... {"uint64": N}
-bytes, bytearray       {"bytes": "standard base64"} (opens as bytes)
-Time, aware datetime   {"time": "RFC 3339"} (opens as Time)
-list                   an array
-Strings, Ints          {"strings": [...]}, {"ints": [...]}
-dict (str keys)        {"object": {...}}
-Map                    {"map": {...}} or {"map": [[K, V], ...]}
-=====================  ==============================================
-
-A tuple, a naive datetime, a set or any other type is refused when sealing
-(UnsupportedValue), so that what opens is always equal to what was sealed.
-
-Python's dict cannot hold True, 1, 1.0 and Int8(1) as different keys; a
-typed map whose keys differ only that way opens as InvalidCookie in Python
-(in the format they are different keys).
+Python types: None, bool, str, int (bare int, 64-bit), float (float64),
+Float32, Int8 ... Int64, Uint ... Uint64, Duration (or a timedelta), Time
+(or an aware datetime), bytes, list, Strings, Ints, Float64s, dict
+(object), StringMap, IntMap, Map (any scalar keys, typed: True, 1, 1.0 and
+Int64(1) are different keys), Named (section 6.7) and Nil (the nil forms; a
+nil map is Map(nil=True)). Anything else, a tuple or a naive datetime
+included, is refused when sealing (UnsupportedValue), so that what opens is
+always what was sealed.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as _dt
 import math
 import re

@@ -59,7 +59,7 @@ from werkzeug.http import dump_cookie
 from . import _chunks
 from ._parts import _plan, open_parts, seal_parts
 from ._codec import Codec, Info, generate_secret, secrets_from_env
-from ._errors import ConfigError, CookiesealError
+from ._errors import ConfigError
 
 __all__ = ["SealedSession", "SealedSessionInterface", "install", "ENV_SECRETS"]
 

@@ -19,7 +19,7 @@ as in the Flask interface.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
