@@ -1,5 +1,5 @@
 """The primitives against published vectors in ../shared/vectors (or
-$COOKIESEAL_VECTORS): Wycheproof HKDF-SHA256 (RFC 5869 cases included) for
+$COOKIESEAL_VECTORS, or testdata/primitives when the repository has it): Wycheproof HKDF-SHA256 (RFC 5869 cases included) for
 the stdlib HKDF, Wycheproof XChaCha20-Poly1305 and the draft's A.3.1 answer
 for the PyNaCl binding as the codec calls it."""
 
@@ -16,7 +16,14 @@ from nacl.exceptions import CryptoError
 
 from cookieseal._codec import _hkdf_sha256
 
-VECTORS = pathlib.Path(os.environ.get("COOKIESEAL_VECTORS") or REPO.parent / "shared" / "vectors")
+# The repository's own copy (testdata/primitives) first, then ../shared/vectors.
+VECTORS = pathlib.Path(
+    os.environ.get("COOKIESEAL_VECTORS")
+    or next(
+        (p for p in (REPO / "testdata" / "primitives", REPO.parent / "shared" / "vectors") if p.is_dir()),
+        REPO / "testdata" / "primitives",
+    )
+)
 
 
 def _load(name: str) -> list[dict]:
