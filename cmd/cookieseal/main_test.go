@@ -401,7 +401,11 @@ func TestInspectWithoutSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compressed, err := c.Encode("session", strings.Repeat("alice ", 200))
+	zc, err := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}, Compress: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compressed, err := zc.Encode("session", strings.Repeat("alice ", 200))
 	if err != nil {
 		t.Fatal(err)
 	}
