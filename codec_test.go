@@ -718,3 +718,20 @@ func TestZeroConfigSealsUncompressed(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, h.Compressed, "Compress: true did not compress")
 }
+
+// Encode writes JSON as JSON, not as HTML: a json.RawMessage comes back as
+// given (compacted), and "<", ">", "&" stay themselves in any value.
+func TestEncodeDoesNotEscapeHTML(t *testing.T) {
+	c := newTestCodec(t, newClock(t0), newSecrets(1)...)
+	in := json.RawMessage(`{"a": "<b>&amp;</b>"}`)
+	s, err := c.Encode("s", in)
+	require.NoError(t, err)
+	var raw json.RawMessage
+	require.NoError(t, c.Decode("s", s, &raw))
+	assert.Equal(t, `{"a":"<b>&amp;</b>"}`, string(raw))
+
+	s, err = c.Encode("s", map[string]string{"a": "<&>"})
+	require.NoError(t, err)
+	require.NoError(t, c.Decode("s", s, &raw))
+	assert.Equal(t, `{"a":"<&>"}`, string(raw))
+}
