@@ -96,6 +96,16 @@ const (
 )
 
 // Config configures a Codec. Only Secrets is required.
+//
+// A Config prints its secrets redacted wherever its methods are called: fmt
+// with any verb (Format), String, json.Marshal (MarshalJSON) and log/slog
+// (LogValue), for a Config or *Config passed directly or held in an
+// exported field, slice or map. Go's fmt cannot call methods on a value it
+// reaches through an unexported struct field, so a Config kept in an
+// unexported field, such as struct{ session cookieseal.Config } printed
+// with %v, shows its secrets, as any []string would; so do reflection-based
+// dumpers that ignore methods. Pass the Config to New and keep the *Codec,
+// which holds no secret and prints only key IDs, however it is reached.
 type Config struct {
 	// Secrets is the keyring, at least one secret of at least MinSecretSize
 	// bytes each, all different. The first secret seals; every secret opens.
