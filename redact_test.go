@@ -81,10 +81,13 @@ func TestConfigInUnexportedField(t *testing.T) {
 	c, err := New(cfg)
 	require.NoError(t, err)
 
-	type server struct{ session Config }
-	assert.True(t, leaks(fmt.Sprintf("%v", server{cfg}), secrets),
+	type server struct {
+		Name    string
+		session Config
+	}
+	assert.True(t, leaks(fmt.Sprintf("%v", server{"app", cfg}), secrets),
 		"fmt now redacts a Config in an unexported field: update Config's documentation")
-	b, err := json.Marshal(server{cfg})
+	b, err := json.Marshal(server{"app", cfg})
 	require.NoError(t, err)
 	assert.False(t, leaks(string(b), secrets), "json: %s", b)
 
