@@ -392,7 +392,7 @@ func (m *maxAgeFlag) Set(s string) error {
 }
 
 // maxAgeUsage is the help of -max-age, after what the command does with it.
-const maxAgeUsage = "; a duration (90m, 24h) or whole seconds (86400);\n0 means the default, 24h"
+const maxAgeUsage = ";\na duration (90m, 24h) or whole seconds (86400); 0 means the default, 24h"
 
 // checkMaxAge returns a usage error for a negative -max-age, and the
 // duration to configure otherwise (0 for the default).
