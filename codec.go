@@ -1,7 +1,7 @@
 // Package cookieseal turns session values into cookies nobody can read or
 // forge.
 //
-// A [Codec] serializes a value to JSON, compresses it when that pays, seals it
+// A [Codec] serializes a value to JSON, compresses it if asked to, seals it
 // with XChaCha20-Poly1305 under a key derived with HKDF-SHA256 from the
 // application's secret, and returns a cookie-safe string. The cookie name is
 // authenticated with the value, and so is the time the cookie was issued,
@@ -96,6 +96,16 @@ const (
 )
 
 // Config configures a Codec. Only Secrets is required.
+//
+// A Config prints its secrets redacted wherever its methods are called: fmt
+// with any verb (Format), String, json.Marshal (MarshalJSON) and log/slog
+// (LogValue), for a Config or *Config passed directly or held in an
+// exported field, slice or map. Go's fmt cannot call methods on a value it
+// reaches through an unexported struct field, so a Config kept in an
+// unexported field, such as struct{ session cookieseal.Config } printed
+// with %v, shows its secrets, as any []string would; so do reflection-based
+// dumpers that ignore methods. Pass the Config to New and keep the *Codec,
+// which holds no secret and prints only key IDs, however it is reached.
 type Config struct {
 	// Secrets is the keyring, at least one secret of at least MinSecretSize
 	// bytes each, all different. The first secret seals; every secret opens.
@@ -117,13 +127,17 @@ type Config struct {
 	// count it. Zero means DefaultMaxLength (4096); negative is an error.
 	MaxLength int
 
-	// DisableCompression stops Encode from compressing. The zero value lets
-	// Encode compress a payload of 1024 bytes or more when that makes the
-	// cookie shorter. Compressing a secret together with attacker-chosen data
-	// leaks, through the cookie's length, whether the two share substrings
-	// (CRIME, BREACH): turn it off when one session holds both and attackers
-	// can see cookie lengths. Decode accepts compressed cookies either way.
-	DisableCompression bool
+	// Compress lets Encode compress a payload of 1024 bytes or more with
+	// DEFLATE when that makes the cookie shorter. The zero value never
+	// compresses. Decode opens compressed cookies whatever this says.
+	//
+	// Compression runs before encryption, so a compressed cookie's length
+	// depends on its content: when one cookie holds a secret (a CSRF token,
+	// an API key) together with data an attacker can influence, an attacker
+	// who sees cookie lengths can recover the secret a character at a time
+	// (CRIME, BREACH). Set Compress only when no cookie this codec seals
+	// holds both, or when attackers cannot observe cookie lengths.
+	Compress bool
 
 	// Now returns the current time. Nil means time.Now; tests move the clock
 	// with it.
@@ -146,8 +160,8 @@ type Decoder interface {
 
 // Format prints the Config with every secret redacted, whatever the verb.
 func (c Config) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "cookieseal.Config{Secrets: [%d redacted], MaxAge: %v, RefreshAge: %v, MaxLength: %d, DisableCompression: %t, Legacy: [%d decoders]}",
-		len(c.Secrets), c.MaxAge, c.RefreshAge, c.MaxLength, c.DisableCompression, len(c.Legacy))
+	fmt.Fprintf(f, "cookieseal.Config{Secrets: [%d redacted], MaxAge: %v, RefreshAge: %v, MaxLength: %d, Compress: %t, Legacy: [%d decoders]}",
+		len(c.Secrets), c.MaxAge, c.RefreshAge, c.MaxLength, c.Compress, len(c.Legacy))
 }
 
 // Codec seals values into cookies and opens them again. It is safe for
@@ -180,7 +194,7 @@ func New(cfg Config) (*Codec, error) {
 		maxAge:     cfg.MaxAge,
 		refreshAge: cfg.RefreshAge,
 		maxLength:  cfg.MaxLength,
-		compress:   !cfg.DisableCompression,
+		compress:   cfg.Compress,
 		now:        cfg.Now,
 		rand:       rand.Reader,
 		legacy:     append([]Decoder(nil), cfg.Legacy...),

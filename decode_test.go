@@ -122,7 +122,7 @@ func TestTypedPayloadChecks(t *testing.T) {
 }
 
 func TestEncodeRefusesWhatDecodeWould(t *testing.T) {
-	c, err := New(Config{Secrets: newSecrets(1), MaxLength: 1 << 20})
+	c, err := New(Config{Secrets: newSecrets(1), MaxLength: 1 << 20, Compress: true})
 	require.NoError(t, err)
 	// JSON of exactly MaxPayloadSize compresses to a few hundred bytes and
 	// opens; one byte more would inflate past the cap, so Encode refuses it.

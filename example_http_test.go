@@ -50,8 +50,7 @@ func ExampleCookies() {
 // 4096-byte budget with its name; dropping one part makes Read fail.
 func ExampleCookies_chunked() {
 	codec, err := cookieseal.New(cookieseal.Config{
-		Secrets:            []string{cookieseal.GenerateSecret()},
-		DisableCompression: true, // so that the length below is exact
+		Secrets: []string{cookieseal.GenerateSecret()}, // uncompressed, so the length below is exact
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -221,7 +221,7 @@ func TestCookiesNameLengthLimit(t *testing.T) {
 // each is then exactly 4096 bytes with its name, and one more byte of value
 // is ErrTooLarge.
 func TestCookiesFillTheBudget(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{MaxChunks: 2})
+	s := newTestCookies(t, Config{}, CookieOptions{MaxChunks: 2})
 	// 6 + 24 + 8 + 16 bytes of overhead, the JSON string's 2 quotes, and
 	// 6083 bytes of text: 6139 bytes, 8186 in base64url = 4094 + 4092.
 	const fits = 6083
@@ -334,7 +334,7 @@ func chunkCount(name string, n int) int {
 // real HTTP server and client with a cookie jar, checking each Set-Cookie
 // against the 4096-byte budget, name included.
 func TestCookiesChunkRoundTripHTTP(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{})
+	s := newTestCookies(t, Config{}, CookieOptions{})
 	mux := http.NewServeMux()
 	var stored string
 	mux.HandleFunc("/set", func(w http.ResponseWriter, r *http.Request) {
@@ -423,7 +423,7 @@ func get(t *testing.T, client *http.Client, url string) string {
 }
 
 func TestCookiesShrinkExpiresLeftovers(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{})
+	s := newTestCookies(t, Config{}, CookieOptions{})
 	big := setCookies(write(t, s, nil, "s", blob{randomText(16 << 10)}))
 	if len(big) != 6 {
 		t.Fatalf("16 KB made %d cookies, want 6", len(big))
@@ -449,7 +449,7 @@ func TestCookiesShrinkExpiresLeftovers(t *testing.T) {
 }
 
 func TestCookiesRepeatedWriteReplaces(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{})
+	s := newTestCookies(t, Config{}, CookieOptions{})
 	rec := httptest.NewRecorder()
 	http.SetCookie(rec, &http.Cookie{Name: "other", Value: "kept"})
 	http.SetCookie(rec, &http.Cookie{Name: "s.x", Value: "kept"})
@@ -485,7 +485,7 @@ func TestCookiesWriteTooLarge(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newTestCookies(t, Config{DisableCompression: true}, tt.opts)
+			s := newTestCookies(t, Config{}, tt.opts)
 			rec := httptest.NewRecorder()
 			err := s.Write(rec, nil, "s", blob{randomText(tt.size)})
 			if !errors.Is(err, ErrTooLarge) {
@@ -502,7 +502,7 @@ func TestCookiesWriteTooLarge(t *testing.T) {
 // and tampers with the set the way a client, or a mix-up of two responses,
 // could.
 func TestCookiesChunkTampering(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{})
+	s := newTestCookies(t, Config{}, CookieOptions{})
 	value := randomText(10 << 10)
 	good := setCookies(write(t, s, nil, "s", blob{value}))
 	other := setCookies(write(t, s, nil, "s", blob{randomText(10 << 10)}))
@@ -588,7 +588,7 @@ func TestCookiesChunkTampering(t *testing.T) {
 }
 
 func TestCookiesDuplicateNamesFirstWins(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{})
+	s := newTestCookies(t, Config{}, CookieOptions{})
 	good := setCookies(write(t, s, nil, "s", blob{"good"}))
 	r := requestWith(good)
 	r.AddCookie(&http.Cookie{Name: "s", Value: "shadow"})
@@ -606,7 +606,7 @@ func TestCookiesDuplicateNamesFirstWins(t *testing.T) {
 }
 
 func TestCookiesHostPrefixChunks(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{HostPrefix: true})
+	s := newTestCookies(t, Config{}, CookieOptions{HostPrefix: true})
 	v := randomText(5000)
 	cookies := setCookies(write(t, s, nil, "s", blob{v}))
 	var names []string
@@ -623,7 +623,7 @@ func TestCookiesHostPrefixChunks(t *testing.T) {
 }
 
 func TestCookiesDelete(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{HostPrefix: true})
+	s := newTestCookies(t, Config{}, CookieOptions{HostPrefix: true})
 	big := setCookies(write(t, s, nil, "s", blob{randomText(10 << 10)}))
 
 	rec := httptest.NewRecorder()
@@ -757,7 +757,7 @@ func mustURL(t *testing.T, s string) *url.URL {
 
 // A part numbered MaxChunks is one too many, whatever it holds.
 func TestCookiesPartAtMaxChunks(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{MaxChunks: 2})
+	s := newTestCookies(t, Config{}, CookieOptions{MaxChunks: 2})
 	good := setCookies(write(t, s, nil, "s", blob{randomText(5000)}))
 	if len(good) != 2 {
 		t.Fatalf("got %d cookies, want 2", len(good))
