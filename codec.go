@@ -93,7 +93,7 @@ const (
 	headerSize    = 1 + 4 + 1 // version, key ID, flags
 	issuedAtSize  = 8         // bytes, big-endian Unix seconds
 	createdAtSize = 8         // bytes, big-endian Unix seconds, with flagCreated
-	overhead     = headerSize + nonceSize + issuedAtSize + tagSize
+	overhead      = headerSize + nonceSize + issuedAtSize + tagSize
 )
 
 // Config configures a Codec. Only Secrets is required.
@@ -165,10 +165,10 @@ type Codec struct {
 	refreshAge  time.Duration
 	maxLifetime time.Duration
 	maxLength   int
-	compress   bool
-	now        func() time.Time
-	rand       io.Reader // nonce source; crypto/rand unless a test sets it
-	legacy     []Decoder
+	compress    bool
+	now         func() time.Time
+	rand        io.Reader // nonce source; crypto/rand unless a test sets it
+	legacy      []Decoder
 
 	ring atomic.Pointer[keyring]
 }
