@@ -41,10 +41,10 @@ func chunkIndex(name, cookie string) int {
 }
 
 // parseDecimal returns the number s spells in canonical decimal (digits
-// only, no leading zero, "0" itself excepted) of at most 4 digits, and -1
+// only, no leading zero, "0" itself excepted), at most decimalCap, and -1
 // for anything else.
 func parseDecimal(s string) int {
-	if s == "" || len(s) > 4 || s[0] == '0' && len(s) > 1 {
+	if s == "" || s[0] == '0' && len(s) > 1 {
 		return -1
 	}
 	n := 0
@@ -52,10 +52,14 @@ func parseDecimal(s string) int {
 		if s[i] < '0' || s[i] > '9' {
 			return -1
 		}
-		n = n*10 + int(s[i]-'0')
+		n = min(n*10+int(s[i]-'0'), decimalCap)
 	}
 	return n
 }
+
+// decimalCap is where parseDecimal stops counting: more than any part
+// count or index.
+const decimalCap = 1 << 20
 
 // chunkCap is how many bytes of the sealed value part i of an n-part value
 // may hold: MaxLength less the cookie's name and "=", and for part 0 of a

@@ -1,0 +1,290 @@
+package cookieseal
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// testdata/conformance/chunks.json: the cookies of a request, and what a
+// reader makes of them (SPEC.md section 10), for every implementation to
+// run unchanged. The cases need no secret: they test how the sealed value
+// is put together from the cookies, before it is opened.
+//
+// go test -run TestConformanceChunks -update regenerates the file from the
+// cases below; without -update the test checks that the file is what they
+// generate and that this implementation gives what it says.
+
+func init() {
+	// The conformance generators share one -update flag (DECISIONS.md:
+	// "go test -run TestConformance -update"); whichever file comes first
+	// defines it.
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "regenerate testdata/conformance")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// chunkCase is one case of chunks.json.
+type chunkCase struct {
+	ID          string `json:"id"`
+	Spec        string `json:"spec"`
+	Description string `json:"description"`
+	Name        string `json:"name"`
+	MaxLength   int    `json:"max_length"`
+	MaxParts    int    `json:"max_parts"`
+	// MaxHeaderBytes is the most bytes a value's cookies may take in the
+	// Cookie header: each name=value, and "; " between parts.
+	MaxHeaderBytes int          `json:"max_header_bytes"`
+	Cookies        []chunkPair  `json:"cookies"` // the request's cookies, in order
+	Result         string       `json:"result"`  // "ok", or "missing": no cookie called name
+	Candidates     []chunkTrial `json:"candidates,omitempty"`
+}
+
+// chunkPair is a cookie of the request.
+type chunkPair struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// chunkTrial is what a reader assembles from one cookie called name, in the
+// order it tries them: the sealed value to open ("ok", joined), or why there
+// is none ("invalid", "too_large").
+type chunkTrial struct {
+	Result string `json:"result"`
+	Joined string `json:"joined,omitempty"`
+}
+
+type chunkFile struct {
+	Suite       string      `json:"suite"`
+	Format      int         `json:"format"`
+	Description string      `json:"description"`
+	Cases       []chunkCase `json:"cases"`
+}
+
+// chunkSeq returns n characters of base64url that start like a cookieseal
+// cookie (version 1, key ID 0x0a1b2c3d, no flags) when head is set, and are
+// otherwise a fixed run of one character.
+func chunkSeq(n int, head bool, fill string) string {
+	s := ""
+	if head {
+		s = "AQobLD0A" // 01 0a1b2c3d 00
+	}
+	return s + strings.Repeat(fill, n-len(s))
+}
+
+// chunkCases are the cases of chunks.json, without their results.
+func chunkCases() []chunkCase {
+	type pairs = []chunkPair
+	full := func(name string, i, n int) int { // a full part's value length at 4096
+		c := 4096 - len(chunkName(name, i)) - 1
+		if i == 0 && n > 1 {
+			c -= len(itoa(n)) + 1
+		}
+		return c
+	}
+	one := chunkSeq(200, true, "B")
+	short := chunkSeq(1000, true, "O")
+	p0 := chunkSeq(full("s", 0, 2), true, "C")
+	p1 := chunkSeq(1000, false, "D")
+	two := pairs{{"s", "2." + p0}, {"s.1", p1}}
+	t0 := chunkSeq(full("s", 0, 3), true, "E")
+	t1 := chunkSeq(full("s", 1, 3), false, "F")
+	t2 := chunkSeq(300, false, "G")
+	three := pairs{{"s", "3." + t0}, {"s.1", t1}, {"s.2", t2}}
+	legacy := "MTc5NTcwMDAwMHxnb2JieXx4eXo=" // gorilla-style: base64 of "date|value|mac", padded
+	big := 50 * 4096
+
+	c := func(id, desc string, cookies pairs) chunkCase {
+		return chunkCase{ID: "chunks/" + id, Spec: "10", Description: desc, Name: "s", MaxLength: 4096, MaxParts: 10, MaxHeaderBytes: 7168, Cookies: cookies}
+	}
+	with := func(k chunkCase, f func(*chunkCase)) chunkCase { f(&k); return k }
+	return []chunkCase{
+		c("one-part", "a value in one cookie: no \".\", read as it is", pairs{{"s", one}}),
+		c("one-part-other-cookies", "other cookies around it are ignored", pairs{{"a", "1"}, {"s", one}, {"t.1", "x"}}),
+		c("two-parts", "count 2, then part 0; part 1 in s.1", two),
+		with(c("three-parts", "three parts, over the default header budget, allowed by max_header_bytes", three), func(k *chunkCase) { k.MaxHeaderBytes = big }),
+		c("three-parts-over-budget", "three parts over max_header_bytes: too large", three),
+		c("parts-in-any-order", "the order of the part cookies in the request does not matter", pairs{{"s.1", p1}, {"s", "2." + p0}}),
+		c("one-part-with-stale-parts", "a one-part value beside parts of an older, longer value: the parts are ignored", pairs{{"s", one}, {"s.1", p1}, {"s.2", t2}}),
+		c("planted-part-ignored", "a part beyond the count (planted by a sibling subdomain, or left over) is ignored", append(append(pairs{}, two...), chunkPair{"s.9", "planted"}, chunkPair{"s.2", "AAAA"})),
+		c("part-past-max-parts-ignored", "s.10 with max_parts 10 is never read", append(append(pairs{}, two...), chunkPair{"s.10", "AAAA"})),
+		c("duplicate-part-first-wins", "of two cookies s.1, the first in the request counts", pairs{{"s", "2." + p0}, {"s.1", p1}, {"s.1", "XXXX"}}),
+		c("missing-part", "the count says 3, s.2 is missing: invalid", pairs{{"s", "3." + t0}, {"s.1", t1}}),
+		c("empty-part", "an empty part: invalid", pairs{{"s", "2." + p0}, {"s.1", ""}}),
+		c("empty-part-0", "a count and nothing after the \".\": invalid", pairs{{"s", "2."}, {"s.1", p1}}),
+		c("count-1", "count 1: a one-part value never carries a count: invalid", pairs{{"s", "1." + short}}),
+		c("count-0", "count 0: invalid", pairs{{"s", "0." + short}}),
+		c("count-leading-zero", "count 02 is not canonical decimal: invalid", pairs{{"s", "02." + short}, {"s.1", p1}}),
+		c("count-sign", "count +2 is not canonical decimal: invalid", pairs{{"s", "+2." + short}, {"s.1", p1}}),
+		c("count-empty", "a \".\" with no count before it: invalid", pairs{{"s", "." + short}}),
+		c("count-over-max-parts", "count 11 with max_parts 10: too large", pairs{{"s", "11." + short}}),
+		c("count-huge", "a count of many digits: too large", pairs{{"s", "99999999999999999999." + short}}),
+		c("short-part-0", "part 0 need not fill its cookie: readers do not check how a value was split", pairs{{"s", "2." + short}, {"s.1", p1}}),
+		c("first-cookie-too-long", "the first cookie over max_length with its name: too large", pairs{{"s", chunkSeq(4095, true, "H")}}),
+		c("part-too-long", "a part over max_length with its name: too large", pairs{{"s", "2." + p0}, {"s.1", chunkSeq(4093, false, "I")}}),
+		with(c("part-at-max-length", "a part of exactly max_length with its name", pairs{{"s", "2." + p0}, {"s.1", chunkSeq(4092, false, "J")}}), func(k *chunkCase) { k.MaxHeaderBytes = big }),
+		with(c("at-max-header-bytes", "parts of exactly max_header_bytes", pairs{{"s", "2." + p0}, {"s.1", p1}}), func(k *chunkCase) {
+			k.MaxHeaderBytes = len("s=2.") + len(p0) + len("; s.1=") + len(p1)
+		}),
+		with(c("over-max-header-bytes", "one byte over max_header_bytes: too large", pairs{{"s", "2." + p0}, {"s.1", p1}}), func(k *chunkCase) {
+			k.MaxHeaderBytes = len("s=2.") + len(p0) + len("; s.1=") + len(p1) - 1
+		}),
+		c("parts-without-first", "parts but no cookie called name: no session", pairs{{"s.1", p1}, {"s.2", t2}}),
+		c("nothing", "no cookie at all: no session", pairs{{"a", "1"}}),
+		c("name-prefix-is-another-cookie", "ss and s.x are other cookies", pairs{{"ss", one}, {"s.x", "1"}}),
+		c("sealed-before-legacy", "two cookies called s (another Domain or Path): the one that starts like a cookieseal cookie is tried first", pairs{{"s", legacy}, {"s", one}}),
+		c("sealed-chunked-before-legacy", "the same with a value in parts", pairs{{"s", legacy}, {"s", "2." + p0}, {"s.1", p1}}),
+		c("both-sealed-request-order", "two cookieseal-looking cookies: tried in the request's order", pairs{{"s", one}, {"s", chunkSeq(100, true, "K")}}),
+		c("unknown-version-is-not-sealed", "version 2 does not look like a cookieseal v1 cookie: tried after", pairs{{"s", "AgAAAAAA" + strings.Repeat("L", 100)}, {"s", one}}),
+		c("unknown-flag-is-not-sealed", "flag bit 7 set does not look like a cookieseal cookie: tried after", pairs{{"s", "AQAAAACA" + strings.Repeat("M", 100)}, {"s", one}}),
+		{ID: "chunks/host-prefix", Spec: "10", Description: "parts of __Host-s are __Host-s.1, ...", Name: "__Host-s", MaxLength: 4096, MaxParts: 10, MaxHeaderBytes: 7168,
+			Cookies: pairs{{"__Host-s", "2." + chunkSeq(full("__Host-s", 0, 2), true, "N")}, {"__Host-s.1", p1}}},
+		{ID: "chunks/max-parts-1", Spec: "10", Description: "max_parts 1: a count of 2 is too large", Name: "s", MaxLength: 4096, MaxParts: 1, MaxHeaderBytes: 7168, Cookies: two},
+	}
+}
+
+// chunkWant is the result of each case's first candidate ("missing": none).
+var chunkWant = map[string]string{
+	"one-part": "ok", "one-part-other-cookies": "ok", "two-parts": "ok", "three-parts": "ok",
+	"three-parts-over-budget": "too_large", "parts-in-any-order": "ok", "one-part-with-stale-parts": "ok",
+	"planted-part-ignored": "ok", "part-past-max-parts-ignored": "ok", "duplicate-part-first-wins": "ok",
+	"missing-part": "invalid", "empty-part": "invalid", "empty-part-0": "invalid", "count-1": "invalid",
+	"count-0": "invalid", "count-leading-zero": "invalid", "count-sign": "invalid", "count-empty": "invalid",
+	"count-over-max-parts": "too_large", "short-part-0": "ok", "count-huge": "too_large", "first-cookie-too-long": "too_large",
+	"part-too-long": "too_large", "part-at-max-length": "ok", "at-max-header-bytes": "ok",
+	"over-max-header-bytes": "too_large", "parts-without-first": "missing", "nothing": "missing",
+	"name-prefix-is-another-cookie": "missing", "sealed-before-legacy": "ok", "sealed-chunked-before-legacy": "ok",
+	"both-sealed-request-order": "ok", "unknown-version-is-not-sealed": "ok", "unknown-flag-is-not-sealed": "ok",
+	"host-prefix": "ok", "max-parts-1": "too_large",
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// runChunkCase returns what this implementation makes of the case.
+func runChunkCase(t *testing.T, k chunkCase) (string, []chunkTrial) {
+	t.Helper()
+	codec, err := New(Config{Secrets: []string{GenerateSecret()}, MaxLength: k.MaxLength})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewCookies(codec, CookieOptions{MaxChunks: k.MaxParts, MaxHeaderBytes: k.MaxHeaderBytes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := http.NewRequest("GET", "/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var header []string
+	for _, c := range k.Cookies {
+		header = append(header, c.Name+"="+c.Value)
+	}
+	r.Header.Set("Cookie", strings.Join(header, "; "))
+	heads, parts := s.collect(r, k.Name)
+	if len(heads) == 0 {
+		return "missing", nil
+	}
+	var trials []chunkTrial
+	for _, h := range heads {
+		v, err := s.join(k.Name, h, parts)
+		switch {
+		case err == nil:
+			trials = append(trials, chunkTrial{Result: "ok", Joined: v})
+		case errors.Is(err, ErrTooLarge):
+			trials = append(trials, chunkTrial{Result: "too_large"})
+		case errors.Is(err, ErrInvalid):
+			trials = append(trials, chunkTrial{Result: "invalid"})
+		default:
+			t.Fatalf("%s: unclassified error %v", k.ID, err)
+		}
+	}
+	return "ok", trials
+}
+
+const chunksPath = "testdata/conformance/chunks.json"
+
+func TestConformanceChunks(t *testing.T) {
+	f := chunkFile{
+		Suite:  "cookieseal conformance",
+		Format: 1,
+		Description: "Cookies in parts (SPEC.md section 10): the request's cookies, in order, and for each cookie " +
+			"called name, in the order a reader tries them, the sealed value it assembles or why it has none. " +
+			"result \"missing\": no cookie called name. Generated by conformance_chunks_test.go.",
+	}
+	seen := map[string]bool{}
+	for _, k := range chunkCases() {
+		if seen[k.ID] {
+			t.Fatalf("duplicate id %s", k.ID)
+		}
+		seen[k.ID] = true
+		k.Result, k.Candidates = runChunkCase(t, k)
+		// What the first candidate must give, written by hand from SPEC.md
+		// section 10, so that the generator is checked, not trusted.
+		want, ok := chunkWant[strings.TrimPrefix(k.ID, "chunks/")]
+		if !ok {
+			t.Fatalf("%s: no expected result in chunkWant", k.ID)
+		}
+		got := k.Result
+		if got == "ok" {
+			got = k.Candidates[0].Result
+		}
+		if got != want {
+			t.Errorf("%s: first candidate %s, want %s", k.ID, got, want)
+		}
+		f.Cases = append(f.Cases, k)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		t.Fatal(err)
+	}
+	if updating() {
+		if err := os.MkdirAll(filepath.Dir(chunksPath), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(chunksPath, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	stored, err := os.ReadFile(chunksPath)
+	if err != nil {
+		t.Fatalf("%v (go test -run TestConformanceChunks -update writes it)", err)
+	}
+	if !bytes.Equal(stored, buf.Bytes()) {
+		t.Fatalf("%s is not what the cases generate: run go test -run TestConformanceChunks -update and review the diff", chunksPath)
+	}
+	// The file, read back, passes: what another implementation does.
+	var back chunkFile
+	if err := json.Unmarshal(stored, &back); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range back.Cases {
+		result, trials := runChunkCase(t, k)
+		if result != k.Result || len(trials) != len(k.Candidates) {
+			t.Errorf("%s: got %s with %d candidates, want %s with %d", k.ID, result, len(trials), k.Result, len(k.Candidates))
+			continue
+		}
+		for i := range trials {
+			if trials[i] != k.Candidates[i] {
+				t.Errorf("%s: candidate %d: got %s, want %s", k.ID, i, trials[i].Result, k.Candidates[i].Result)
+			}
+		}
+	}
+}
