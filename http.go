@@ -86,9 +86,11 @@ type CookieOptions struct {
 	// LegacyScopes names the Domain and Path of cookies of the same names
 	// that an earlier deployment set with other attributes (a gorilla
 	// store's Domain=example.com, say). Write, Refresh, Reissue and Delete
-	// expire the cookie under each of these scopes too, so that an old
-	// cookie cannot shadow the new one, and logout ends the session. Keep
-	// them until the old cookies' lifetime has passed since the switch.
+	// expire the cookie under each of these scopes too (before setting the
+	// new one), so that an old cookie cannot shadow the new one and logout
+	// ends the session. Keep them until the old cookies' lifetime has
+	// passed since the switch. The cookies' own Domain and Path, and
+	// HostPrefix (old cookies had another name), are errors.
 	LegacyScopes []CookieScope
 }
 
@@ -175,6 +177,11 @@ func NewCookies(codec *Codec, opts CookieOptions) (*Cookies, error) {
 	}
 	if err := checkScope(s.domain, s.path); err != nil {
 		return nil, err
+	}
+	if opts.HostPrefix && !opts.Insecure && len(opts.LegacyScopes) > 0 {
+		// The old cookies had no __Host- prefix: another name, which Read
+		// never reads and a browser keeps beside the new one.
+		return nil, errors.New("cookieseal: LegacyScopes needs HostPrefix off: cookies of an earlier deployment had another name")
 	}
 	for _, l := range opts.LegacyScopes {
 		if l.Path == "" {
