@@ -176,8 +176,10 @@ func looksSealed(head string) bool {
 }
 
 // join returns the sealed value whose first cookie holds head, with the
-// parts it counts from parts, checking each cookie against MaxLength and the
-// whole against MaxHeaderBytes.
+// parts it counts from parts, checking each cookie against MaxLength.
+// MaxHeaderBytes is a limit on what Write sends, not on what Read accepts:
+// a request that arrived has passed the proxies, and lowering the budget
+// must not log out sessions written under a higher one.
 func (s *Cookies) join(name, head string, parts map[int]string) (string, error) {
 	if size := len(name) + 1 + len(head); size > s.codec.maxLength {
 		return "", fmt.Errorf("%w: cookie %s is %d bytes with its name, limit %d", ErrTooLarge, name, size, s.codec.maxLength)
@@ -197,7 +199,6 @@ func (s *Cookies) join(name, head string, parts map[int]string) (string, error) 
 	}
 	var b strings.Builder
 	b.WriteString(first)
-	header := len(name) + 1 + len(head)
 	for i := 1; i < n; i++ {
 		p, ok := parts[i]
 		switch size := len(chunkName(name, i)) + 1 + len(p); {
@@ -207,13 +208,8 @@ func (s *Cookies) join(name, head string, parts map[int]string) (string, error) 
 			return "", fmt.Errorf("%w: cookie %s: part %d is empty", ErrInvalid, name, i)
 		case size > s.codec.maxLength:
 			return "", fmt.Errorf("%w: cookie %s: part %d is %d bytes with its name, limit %d", ErrTooLarge, name, i, size, s.codec.maxLength)
-		default:
-			header += 2 + size
 		}
 		b.WriteString(p)
-	}
-	if header > s.headerBytes {
-		return "", fmt.Errorf("%w: cookie %s: %d parts take %d bytes of Cookie header, limit %d", ErrTooLarge, name, n, header, s.headerBytes)
 	}
 	return b.String(), nil
 }

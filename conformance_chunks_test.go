@@ -37,18 +37,15 @@ func updating() bool {
 
 // chunkCase is one case of chunks.json.
 type chunkCase struct {
-	ID          string `json:"id"`
-	Spec        string `json:"spec"`
-	Description string `json:"description"`
-	Name        string `json:"name"`
-	MaxLength   int    `json:"max_length"`
-	MaxParts    int    `json:"max_parts"`
-	// MaxHeaderBytes is the most bytes a value's cookies may take in the
-	// Cookie header: each name=value, and "; " between parts.
-	MaxHeaderBytes int          `json:"max_header_bytes"`
-	Cookies        []chunkPair  `json:"cookies"` // the request's cookies, in order
-	Result         string       `json:"result"`  // "ok", or "missing": no cookie called name
-	Candidates     []chunkTrial `json:"candidates,omitempty"`
+	ID          string       `json:"id"`
+	Spec        string       `json:"spec"`
+	Description string       `json:"description"`
+	Name        string       `json:"name"`
+	MaxLength   int          `json:"max_length"`
+	MaxParts    int          `json:"max_parts"`
+	Cookies     []chunkPair  `json:"cookies"` // the request's cookies, in order
+	Result      string       `json:"result"`  // "ok", or "missing": no cookie called name
+	Candidates  []chunkTrial `json:"candidates,omitempty"`
 }
 
 // chunkPair is a cookie of the request.
@@ -103,18 +100,15 @@ func chunkCases() []chunkCase {
 	t2 := chunkSeq(300, false, "G")
 	three := pairs{{"s", "3." + t0}, {"s.1", t1}, {"s.2", t2}}
 	legacy := "MTc5NTcwMDAwMHxnb2JieXx4eXo=" // gorilla-style: base64 of "date|value|mac", padded
-	big := 50 * 4096
 
 	c := func(id, desc string, cookies pairs) chunkCase {
-		return chunkCase{ID: "chunks/" + id, Spec: "10", Description: desc, Name: "s", MaxLength: 4096, MaxParts: 10, MaxHeaderBytes: 7168, Cookies: cookies}
+		return chunkCase{ID: "chunks/" + id, Spec: "10", Description: desc, Name: "s", MaxLength: 4096, MaxParts: 10, Cookies: cookies}
 	}
-	with := func(k chunkCase, f func(*chunkCase)) chunkCase { f(&k); return k }
 	return []chunkCase{
 		c("one-part", "a value in one cookie: no \".\", read as it is", pairs{{"s", one}}),
 		c("one-part-other-cookies", "other cookies around it are ignored", pairs{{"a", "1"}, {"s", one}, {"t.1", "x"}}),
 		c("two-parts", "count 2, then part 0; part 1 in s.1", two),
-		with(c("three-parts", "three parts, over the default header budget, allowed by max_header_bytes", three), func(k *chunkCase) { k.MaxHeaderBytes = big }),
-		c("three-parts-over-budget", "three parts over max_header_bytes: too large", three),
+		c("three-parts", "three parts", three),
 		c("parts-in-any-order", "the order of the part cookies in the request does not matter", pairs{{"s.1", p1}, {"s", "2." + p0}}),
 		c("one-part-with-stale-parts", "a one-part value beside parts of an older, longer value: the parts are ignored", pairs{{"s", one}, {"s.1", p1}, {"s.2", t2}}),
 		c("planted-part-ignored", "a part beyond the count (planted by a sibling subdomain, or left over) is ignored", append(append(pairs{}, two...), chunkPair{"s.9", "planted"}, chunkPair{"s.2", "AAAA"})),
@@ -133,13 +127,8 @@ func chunkCases() []chunkCase {
 		c("short-part-0", "part 0 need not fill its cookie: readers do not check how a value was split", pairs{{"s", "2." + short}, {"s.1", p1}}),
 		c("first-cookie-too-long", "the first cookie over max_length with its name: too large", pairs{{"s", chunkSeq(4095, true, "H")}}),
 		c("part-too-long", "a part over max_length with its name: too large", pairs{{"s", "2." + p0}, {"s.1", chunkSeq(4093, false, "I")}}),
-		with(c("part-at-max-length", "a part of exactly max_length with its name", pairs{{"s", "2." + p0}, {"s.1", chunkSeq(4092, false, "J")}}), func(k *chunkCase) { k.MaxHeaderBytes = big }),
-		with(c("at-max-header-bytes", "parts of exactly max_header_bytes", pairs{{"s", "2." + p0}, {"s.1", p1}}), func(k *chunkCase) {
-			k.MaxHeaderBytes = len("s=2.") + len(p0) + len("; s.1=") + len(p1)
-		}),
-		with(c("over-max-header-bytes", "one byte over max_header_bytes: too large", pairs{{"s", "2." + p0}, {"s.1", p1}}), func(k *chunkCase) {
-			k.MaxHeaderBytes = len("s=2.") + len(p0) + len("; s.1=") + len(p1) - 1
-		}),
+		c("part-at-max-length", "a part of exactly max_length with its name", pairs{{"s", "2." + p0}, {"s.1", chunkSeq(4092, false, "J")}}),
+		c("ten-parts", "max_parts parts", tenParts()),
 		c("parts-without-first", "parts but no cookie called name: no session", pairs{{"s.1", p1}, {"s.2", t2}}),
 		c("nothing", "no cookie at all: no session", pairs{{"a", "1"}}),
 		c("name-prefix-is-another-cookie", "ss and s.x are other cookies", pairs{{"ss", one}, {"s.x", "1"}}),
@@ -148,25 +137,34 @@ func chunkCases() []chunkCase {
 		c("both-sealed-request-order", "two cookieseal-looking cookies: tried in the request's order", pairs{{"s", one}, {"s", chunkSeq(100, true, "K")}}),
 		c("unknown-version-is-not-sealed", "version 2 does not look like a cookieseal v1 cookie: tried after", pairs{{"s", "AgAAAAAA" + strings.Repeat("L", 100)}, {"s", one}}),
 		c("unknown-flag-is-not-sealed", "flag bit 7 set does not look like a cookieseal cookie: tried after", pairs{{"s", "AQAAAACA" + strings.Repeat("M", 100)}, {"s", one}}),
-		{ID: "chunks/host-prefix", Spec: "10", Description: "parts of __Host-s are __Host-s.1, ...", Name: "__Host-s", MaxLength: 4096, MaxParts: 10, MaxHeaderBytes: 7168,
+		{ID: "chunks/host-prefix", Spec: "10", Description: "parts of __Host-s are __Host-s.1, ...", Name: "__Host-s", MaxLength: 4096, MaxParts: 10,
 			Cookies: pairs{{"__Host-s", "2." + chunkSeq(full("__Host-s", 0, 2), true, "N")}, {"__Host-s.1", p1}}},
-		{ID: "chunks/max-parts-1", Spec: "10", Description: "max_parts 1: a count of 2 is too large", Name: "s", MaxLength: 4096, MaxParts: 1, MaxHeaderBytes: 7168, Cookies: two},
+		{ID: "chunks/max-parts-1", Spec: "10", Description: "max_parts 1: a count of 2 is too large", Name: "s", MaxLength: 4096, MaxParts: 1, Cookies: two},
 	}
 }
 
 // chunkWant is the result of each case's first candidate ("missing": none).
 var chunkWant = map[string]string{
 	"one-part": "ok", "one-part-other-cookies": "ok", "two-parts": "ok", "three-parts": "ok",
-	"three-parts-over-budget": "too_large", "parts-in-any-order": "ok", "one-part-with-stale-parts": "ok",
+	"parts-in-any-order": "ok", "one-part-with-stale-parts": "ok",
 	"planted-part-ignored": "ok", "part-past-max-parts-ignored": "ok", "duplicate-part-first-wins": "ok",
 	"missing-part": "invalid", "empty-part": "invalid", "empty-part-0": "invalid", "count-1": "invalid",
 	"count-0": "invalid", "count-leading-zero": "invalid", "count-sign": "invalid", "count-empty": "invalid",
 	"count-over-max-parts": "too_large", "short-part-0": "ok", "count-huge": "too_large", "first-cookie-too-long": "too_large",
-	"part-too-long": "too_large", "part-at-max-length": "ok", "at-max-header-bytes": "ok",
-	"over-max-header-bytes": "too_large", "parts-without-first": "missing", "nothing": "missing",
+	"part-too-long": "too_large", "part-at-max-length": "ok", "ten-parts": "ok",
+	"parts-without-first": "missing", "nothing": "missing",
 	"name-prefix-is-another-cookie": "missing", "sealed-before-legacy": "ok", "sealed-chunked-before-legacy": "ok",
 	"both-sealed-request-order": "ok", "unknown-version-is-not-sealed": "ok", "unknown-flag-is-not-sealed": "ok",
-	"host-prefix": "ok", "max-parts-1": "too_large",
+	"host-prefix": "ok", "max-parts-1": "too_large", "max-parts-9": "too_large",
+}
+
+// tenParts is a value in 10 parts of 100 characters.
+func tenParts() []chunkPair {
+	out := []chunkPair{{"s", "10." + chunkSeq(100, true, "P")}}
+	for i := 1; i < 10; i++ {
+		out = append(out, chunkPair{chunkName("s", i), chunkSeq(100, false, string(rune('a'+i)))})
+	}
+	return out
 }
 
 func itoa(n int) string {
@@ -181,7 +179,7 @@ func runChunkCase(t *testing.T, k chunkCase) (string, []chunkTrial) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewCookies(codec, CookieOptions{MaxChunks: k.MaxParts, MaxHeaderBytes: k.MaxHeaderBytes})
+	s, err := NewCookies(codec, CookieOptions{MaxChunks: k.MaxParts})
 	if err != nil {
 		t.Fatal(err)
 	}

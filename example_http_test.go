@@ -47,11 +47,12 @@ func ExampleCookies() {
 	// true false
 }
 
-// A value too long for one cookie is split over several, each within the
-// 4096-byte budget with its name: the first says how many there are. By
-// default a value's cookies stay within 7168 bytes of the Cookie header,
-// what curl and a stock nginx pass with room for other cookies; past that
-// Write fails with ErrTooLarge and writes nothing.
+// By default a value must fit one cookie of 3072 bytes, what a stock nginx
+// in front of the application passes; past that Write fails with
+// ErrTooLarge and writes nothing. A deployment whose proxies take longer
+// headers raises MaxHeaderBytes: a value too long for one cookie is then
+// split over several, each within 4096 bytes with its name, the first
+// saying how many there are.
 func ExampleCookies_chunked() {
 	codec, err := cookieseal.New(cookieseal.Config{
 		Secrets:            []string{cookieseal.GenerateSecret()},
@@ -60,12 +61,21 @@ func ExampleCookies_chunked() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cookies, err := cookieseal.NewCookies(codec, cookieseal.CookieOptions{})
+	defaults, err := cookieseal.NewCookies(codec, cookieseal.CookieOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
-
 	rec := httptest.NewRecorder()
+	err = defaults.Write(rec, nil, "cart", strings.Repeat("x", 5000))
+	fmt.Println(errors.Is(err, cookieseal.ErrTooLarge), len(rec.Header()))
+
+	// Behind proxies configured for 8 KB of cookies (nginx:
+	// large_client_header_buffers 4 16k; proxy_buffer_size 16k).
+	cookies, err := cookieseal.NewCookies(codec, cookieseal.CookieOptions{MaxHeaderBytes: 7168})
+	if err != nil {
+		log.Fatal(err)
+	}
+	rec = httptest.NewRecorder()
 	if err := cookies.Write(rec, httptest.NewRequest("GET", "/", nil), "cart", strings.Repeat("x", 5000)); err != nil {
 		log.Fatal(err)
 	}
@@ -83,15 +93,11 @@ func ExampleCookies_chunked() {
 	var v string
 	_, err = cookies.Read(next, "cart", &v)
 	fmt.Println(len(v), err)
-
-	rec = httptest.NewRecorder()
-	err = cookies.Write(rec, nil, "cart", strings.Repeat("x", 6000))
-	fmt.Println(errors.Is(err, cookieseal.ErrTooLarge), len(rec.Header()))
 	// Output:
+	// true 0
 	// cart true true
 	// cart.1 true false
 	// 5000 <nil>
-	// true 0
 }
 
 // A handler reads the session, judges it, and only then re-issues it: a

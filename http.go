@@ -9,17 +9,23 @@ import (
 )
 
 // DefaultMaxChunks is the most cookies one value may span when
-// CookieOptions.MaxChunks is 0. At the default MaxHeaderBytes a value spans
-// at most 2 cookies; the part cap matters once MaxHeaderBytes is raised.
+// CookieOptions.MaxChunks is 0. At the default MaxHeaderBytes a value fits
+// one cookie; the part cap matters once MaxHeaderBytes is raised.
 const DefaultMaxChunks = 10
 
-// DefaultMaxHeaderBytes is the most bytes the cookies of one value may take
-// in a request's Cookie header when CookieOptions.MaxHeaderBytes is 0,
-// counting each part's name=value and the "; " between parts. curl sends at
-// most 8190 bytes of cookies and a stock nginx refuses a Cookie header line
-// over 8 KB (README, "Chunking"); this leaves about 1 KB of that for the
-// site's other cookies.
-const DefaultMaxHeaderBytes = 7168 // bytes
+// DefaultMaxHeaderBytes is the most bytes of name=value the cookies of one
+// value may take when CookieOptions.MaxHeaderBytes is 0 (with "; " between
+// parts, as in a request's Cookie header). A stock nginx in front of the
+// application answers 502 when the response headers it gets from the
+// application pass 4 KB (proxy_buffer_size, one memory page), which one
+// full 4096-byte cookie with its attributes already does; this leaves about
+// 800 bytes for the application's other response headers. curl (about 8 KB
+// of cookies) and nginx (an 8 KB request header line) allow more on the way
+// in. README, "Chunking", has the measurements.
+const DefaultMaxHeaderBytes = 3072 // bytes
+
+// minHeaderBytes is the least CookieOptions.MaxHeaderBytes accepted.
+const minHeaderBytes = 256 // bytes
 
 // maxChunksLimit caps CookieOptions.MaxChunks. Browsers promise only 50
 // cookies per domain (RFC 6265, section 6.1), shared by every cookie of the
@@ -33,7 +39,7 @@ const hostPrefix = "__Host-"
 // CookieOptions sets the attributes of the cookies that a [Cookies] writes.
 // The zero value is the safe default: HttpOnly, Secure, SameSite=Lax, Path=/,
 // host-only, Max-Age equal to the codec's MaxAge, and a value's cookies
-// within DefaultMaxHeaderBytes of the Cookie header. HttpOnly is always set.
+// within DefaultMaxHeaderBytes. HttpOnly is always set.
 type CookieOptions struct {
 	// Path is the Path attribute. Empty means "/".
 	Path string
@@ -72,15 +78,18 @@ type CookieOptions struct {
 	// error.
 	MaxChunks int
 
-	// MaxHeaderBytes is the most bytes the cookies of one value may take in
-	// the Cookie header of a request: each part's name, "=" and value, and
-	// "; " between parts. Zero means DefaultMaxHeaderBytes (7168), which a
-	// stock nginx and curl accept with about 1 KB of other cookies beside
-	// it. Raise it only when every proxy and client in front of the
-	// application accepts longer header lines (nginx:
-	// large_client_header_buffers); Write fails with ErrTooLarge past it, and
-	// Read refuses a value over it with ErrTooLarge. Less than the codec's
-	// MaxLength is an error.
+	// MaxHeaderBytes is the most bytes the cookies of one value may take:
+	// each part's name, "=" and value, and "; " between parts, as in the
+	// Cookie header of a request (the Set-Cookie lines of a response add the
+	// attributes). Write fails with ErrTooLarge past it and writes nothing.
+	// Zero means DefaultMaxHeaderBytes (3072): one cookie, which passes a
+	// stock nginx reverse proxy both ways and curl. To store more, and split
+	// values over several cookies, raise it once every proxy in front of the
+	// application accepts longer headers (nginx: proxy_buffer_size and
+	// proxy_buffers for responses, large_client_header_buffers for requests;
+	// curl sends no more than about 8 KB of cookies). Read accepts any value
+	// within MaxChunks cookies, whatever this budget, so lowering it logs
+	// nobody out. Less than 256 is an error.
 	MaxHeaderBytes int
 
 	// LegacyScopes names the Domain and Path of cookies of the same names
@@ -166,8 +175,8 @@ func NewCookies(codec *Codec, opts CookieOptions) (*Cookies, error) {
 	switch {
 	case s.maxChunks < 0 || s.maxChunks > maxChunksLimit:
 		return nil, fmt.Errorf("cookieseal: MaxChunks %d, want 1 to %d", opts.MaxChunks, maxChunksLimit)
-	case s.headerBytes < codec.maxLength:
-		return nil, fmt.Errorf("cookieseal: MaxHeaderBytes %d is less than the codec's MaxLength %d", opts.MaxHeaderBytes, codec.maxLength)
+	case s.headerBytes < minHeaderBytes:
+		return nil, fmt.Errorf("cookieseal: MaxHeaderBytes %d, want at least %d", opts.MaxHeaderBytes, minHeaderBytes)
 	case s.sameSite != http.SameSiteLaxMode && s.sameSite != http.SameSiteStrictMode && s.sameSite != http.SameSiteNoneMode:
 		return nil, fmt.Errorf("cookieseal: unknown SameSite mode %d", s.sameSite)
 	case s.sameSite == http.SameSiteNoneMode && !s.secure:

@@ -110,9 +110,13 @@ func TestCookiesWriteDefaults(t *testing.T) {
 		t.Errorf("Cache-Control: got %q, want no-store", got)
 	}
 	// A nil request expires every possible part past the first: at the
-	// default budget a value has at most 2 parts.
-	if got, want := len(lines), 2; got != want {
-		t.Errorf("got %d Set-Cookie lines for a nil request, want %d (1 cookie + %d expired parts)", got, want, want-1)
+	// default budget a value has one part, so there is none.
+	if got, want := len(lines), 1; got != want {
+		t.Errorf("got %d Set-Cookie lines for a nil request, want %d", got, want)
+	}
+	big := newTestCookies(t, Config{}, big)
+	if got, want := len(write(t, big, nil, "session", 1).Header().Values("Set-Cookie")), 10; got != want {
+		t.Errorf("with a raised budget: got %d Set-Cookie lines for a nil request, want %d (1 cookie + 9 expired parts)", got, want)
 	}
 }
 
@@ -179,6 +183,8 @@ func TestNewCookiesRejects(t *testing.T) {
 		{"nil codec", nil, CookieOptions{}},
 		{"negative MaxChunks", c, CookieOptions{MaxChunks: -1}},
 		{"MaxChunks over 50", c, CookieOptions{MaxChunks: 51}},
+		{"negative MaxHeaderBytes", c, CookieOptions{MaxHeaderBytes: -1}},
+		{"MaxHeaderBytes under 256", c, CookieOptions{MaxHeaderBytes: 255}},
 		{"SameSite None without Secure", c, CookieOptions{SameSite: http.SameSiteNoneMode, Insecure: true}},
 		{"unknown SameSite", c, CookieOptions{SameSite: 99}},
 		{"HostPrefix with a Path", c, CookieOptions{HostPrefix: true, Path: "/app"}},
@@ -196,6 +202,9 @@ func TestNewCookiesRejects(t *testing.T) {
 	}
 	if _, err := NewCookies(c, CookieOptions{MaxChunks: 50}); err != nil {
 		t.Errorf("MaxChunks 50: %v, want it accepted", err)
+	}
+	if _, err := NewCookies(c, CookieOptions{MaxHeaderBytes: 256}); err != nil {
+		t.Errorf("MaxHeaderBytes 256: %v, want it accepted", err)
 	}
 }
 
@@ -303,7 +312,7 @@ func renamed(cookies []*http.Cookie, from, to string) []*http.Cookie {
 
 func TestCookiesReadExpired(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
-	s := newTestCookies(t, Config{MaxAge: time.Hour, Now: func() time.Time { return now }}, CookieOptions{})
+	s := newTestCookies(t, Config{MaxAge: time.Hour, Now: func() time.Time { return now }}, big)
 	r := requestWith(setCookies(write(t, s, nil, "s", blob{randomText(6000)})))
 	now = now.Add(2 * time.Hour)
 	var dst blob
