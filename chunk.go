@@ -193,7 +193,7 @@ func (s *Cookies) join(name, head string, parts map[int]string) (string, error) 
 	case n < 2:
 		return "", fmt.Errorf("%w: cookie %s: no part count of 2 or more before the \".\"", ErrInvalid, name)
 	case n > s.maxChunks:
-		return "", fmt.Errorf("%w: cookie %s: in %d parts, at most %d are allowed", ErrTooLarge, name, n, s.maxChunks)
+		return "", fmt.Errorf("%w: cookie %s: a part count over %d", ErrTooLarge, name, s.maxChunks)
 	case first == "":
 		return "", fmt.Errorf("%w: cookie %s: part 0 is empty", ErrInvalid, name)
 	}

@@ -261,7 +261,8 @@ func GenerateSecret() string {
 }
 
 // Encode seals value, serialized as JSON, into a cookie value for the cookie
-// called name. The value decodes only under the same name.
+// called name. The value decodes only under the same name: the full cookie
+// name, so a cookie that Cookies writes with HostPrefix is "__Host-session".
 //
 // A map[interface{}]interface{} (gorilla/sessions' Session.Values) is written
 // in a typed form that keeps the Go types of its values; see Decode.

@@ -83,6 +83,31 @@ func TestRefreshKeepsCreatedAt(t *testing.T) {
 // TestReissueForRotationKeepsBothTimes: a cookie re-issued only because its
 // key no longer seals keeps its issued-at and created-at, so it expires when
 // the old one would have.
+// TestReissueAtRefreshAge: the issued-at moves at exactly RefreshAge, not a
+// second before.
+func TestReissueAtRefreshAge(t *testing.T) {
+	clk := newClock(t0)
+	c, err := New(Config{Secrets: newSecrets(1), Now: clk.Now, MaxAge: time.Hour, RefreshAge: 30 * time.Minute})
+	require.NoError(t, err)
+	info := Info{IssuedAt: t0, CreatedAt: t0}
+	for _, tc := range []struct {
+		at   time.Duration
+		want time.Time
+	}{
+		{30*time.Minute - time.Second, t0},
+		{30 * time.Minute, t0.Add(30 * time.Minute)},
+	} {
+		clk.ns.Store(t0.Add(tc.at).UnixNano())
+		s, err := c.Reissue("s", "v", info)
+		require.NoError(t, err)
+		var v string
+		got, err := c.DecodeInfo("s", s, &v)
+		require.NoError(t, err)
+		assert.True(t, got.IssuedAt.Equal(tc.want), "at %v: issued %v, want %v", tc.at, got.IssuedAt, tc.want)
+		assert.True(t, got.CreatedAt.Equal(t0), "at %v: created %v", tc.at, got.CreatedAt)
+	}
+}
+
 func TestReissueForRotationKeepsBothTimes(t *testing.T) {
 	clk := newClock(t0)
 	secrets := newSecrets(2)
