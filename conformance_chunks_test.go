@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -37,15 +38,23 @@ func updating() bool {
 
 // chunkCase is one case of chunks.json.
 type chunkCase struct {
-	ID          string       `json:"id"`
-	Spec        string       `json:"spec"`
-	Description string       `json:"description"`
-	Name        string       `json:"name"`
-	MaxLength   int          `json:"max_length"`
-	MaxParts    int          `json:"max_parts"`
-	Cookies     []chunkPair  `json:"cookies"` // the request's cookies, in order
-	Result      string       `json:"result"`  // "ok", or "missing": no cookie called name
-	Candidates  []chunkTrial `json:"candidates,omitempty"`
+	ID          string `json:"id"`
+	Spec        string `json:"spec"`
+	Description string `json:"description"`
+	Name        string `json:"name"`
+	MaxLength   int    `json:"max_length"`
+	MaxParts    int    `json:"max_parts"`
+	// Reading cases: the request's cookies, in order; result "ok" with the
+	// candidates, or "missing": no cookie called name.
+	Cookies    []chunkPair  `json:"cookies,omitempty"`
+	Result     string       `json:"result"`
+	Candidates []chunkTrial `json:"candidates,omitempty"`
+	// Writing cases (ids chunks/write/...): the sealed value v to store,
+	// the writer's budget, and result "ok" with the cookies it sets, in
+	// order (expiries left out), or "too_large".
+	Value          string      `json:"value,omitempty"`
+	MaxHeaderBytes int         `json:"max_header_bytes,omitempty"`
+	Set            []chunkPair `json:"set,omitempty"`
 }
 
 // chunkPair is a cookie of the request.
@@ -83,31 +92,36 @@ func chunkSeq(n int, head bool, fill string) string {
 // chunkCases are the cases of chunks.json, without their results.
 func chunkCases() []chunkCase {
 	type pairs = []chunkPair
-	full := func(name string, i, n int) int { // a full part's value length at 4096
-		c := 4096 - len(chunkName(name, i)) - 1
+	// The cases use a max_length of 256, so that the file stays small; the
+	// rules do not depend on it, and "two-parts-4096" has the default.
+	const L = 256
+	full := func(name string, i, n int) int { // a full part's value length at L
+		c := L - len(chunkName(name, i)) - 1
 		if i == 0 && n > 1 {
 			c -= len(itoa(n)) + 1
 		}
 		return c
 	}
 	one := chunkSeq(200, true, "B")
-	short := chunkSeq(1000, true, "O")
+	short := chunkSeq(100, true, "O")
 	p0 := chunkSeq(full("s", 0, 2), true, "C")
-	p1 := chunkSeq(1000, false, "D")
+	p1 := chunkSeq(100, false, "D")
 	two := pairs{{"s", "2." + p0}, {"s.1", p1}}
 	t0 := chunkSeq(full("s", 0, 3), true, "E")
 	t1 := chunkSeq(full("s", 1, 3), false, "F")
-	t2 := chunkSeq(300, false, "G")
+	t2 := chunkSeq(50, false, "G")
 	three := pairs{{"s", "3." + t0}, {"s.1", t1}, {"s.2", t2}}
 	legacy := "MTc5NTcwMDAwMHxnb2JieXx4eXo=" // gorilla-style: base64 of "date|value|mac", padded
 
 	c := func(id, desc string, cookies pairs) chunkCase {
-		return chunkCase{ID: "chunks/" + id, Spec: "10", Description: desc, Name: "s", MaxLength: 4096, MaxParts: 10, Cookies: cookies}
+		return chunkCase{ID: "chunks/" + id, Spec: "10", Description: desc, Name: "s", MaxLength: L, MaxParts: 10, Cookies: cookies}
 	}
 	return []chunkCase{
 		c("one-part", "a value in one cookie: no \".\", read as it is", pairs{{"s", one}}),
 		c("one-part-other-cookies", "other cookies around it are ignored", pairs{{"a", "1"}, {"s", one}, {"t.1", "x"}}),
 		c("two-parts", "count 2, then part 0; part 1 in s.1", two),
+		{ID: "chunks/two-parts-4096", Spec: "10", Description: "two full parts at the default max_length 4096, as a writer makes them", Name: "s", MaxLength: 4096, MaxParts: 10,
+			Cookies: pairs{{"s", "2." + chunkSeq(4096-2-2, true, "Q")}, {"s.1", chunkSeq(4096-4, false, "R")}}},
 		c("three-parts", "three parts", three),
 		c("parts-in-any-order", "the order of the part cookies in the request does not matter", pairs{{"s.1", p1}, {"s", "2." + p0}}),
 		c("one-part-with-stale-parts", "a one-part value beside parts of an older, longer value: the parts are ignored", pairs{{"s", one}, {"s.1", p1}, {"s.2", t2}}),
@@ -125,9 +139,9 @@ func chunkCases() []chunkCase {
 		c("count-over-max-parts", "count 11 with max_parts 10: too large", pairs{{"s", "11." + short}}),
 		c("count-huge", "a count of many digits: too large", pairs{{"s", "99999999999999999999." + short}}),
 		c("short-part-0", "part 0 need not fill its cookie: readers do not check how a value was split", pairs{{"s", "2." + short}, {"s.1", p1}}),
-		c("first-cookie-too-long", "the first cookie over max_length with its name: too large", pairs{{"s", chunkSeq(4095, true, "H")}}),
-		c("part-too-long", "a part over max_length with its name: too large", pairs{{"s", "2." + p0}, {"s.1", chunkSeq(4093, false, "I")}}),
-		c("part-at-max-length", "a part of exactly max_length with its name", pairs{{"s", "2." + p0}, {"s.1", chunkSeq(4092, false, "J")}}),
+		c("first-cookie-too-long", "the first cookie over max_length with its name: too large", pairs{{"s", chunkSeq(L-1, true, "H")}}),
+		c("part-too-long", "a part over max_length with its name: too large", pairs{{"s", "2." + p0}, {"s.1", chunkSeq(L-3, false, "I")}}),
+		c("part-at-max-length", "a part of exactly max_length with its name", pairs{{"s", "2." + p0}, {"s.1", chunkSeq(L-4, false, "J")}}),
 		c("ten-parts", "max_parts parts", tenParts()),
 		c("parts-without-first", "parts but no cookie called name: no session", pairs{{"s.1", p1}, {"s.2", t2}}),
 		c("nothing", "no cookie at all: no session", pairs{{"a", "1"}}),
@@ -137,9 +151,9 @@ func chunkCases() []chunkCase {
 		c("both-sealed-request-order", "two cookieseal-looking cookies: tried in the request's order", pairs{{"s", one}, {"s", chunkSeq(100, true, "K")}}),
 		c("unknown-version-is-not-sealed", "version 2 does not look like a cookieseal v1 cookie: tried after", pairs{{"s", "AgAAAAAA" + strings.Repeat("L", 100)}, {"s", one}}),
 		c("unknown-flag-is-not-sealed", "flag bit 7 set does not look like a cookieseal cookie: tried after", pairs{{"s", "AQAAAACA" + strings.Repeat("M", 100)}, {"s", one}}),
-		{ID: "chunks/host-prefix", Spec: "10", Description: "parts of __Host-s are __Host-s.1, ...", Name: "__Host-s", MaxLength: 4096, MaxParts: 10,
+		{ID: "chunks/host-prefix", Spec: "10", Description: "parts of __Host-s are __Host-s.1, ...", Name: "__Host-s", MaxLength: L, MaxParts: 10,
 			Cookies: pairs{{"__Host-s", "2." + chunkSeq(full("__Host-s", 0, 2), true, "N")}, {"__Host-s.1", p1}}},
-		{ID: "chunks/max-parts-1", Spec: "10", Description: "max_parts 1: a count of 2 is too large", Name: "s", MaxLength: 4096, MaxParts: 1, Cookies: two},
+		{ID: "chunks/max-parts-1", Spec: "10", Description: "max_parts 1: a count of 2 is too large", Name: "s", MaxLength: L, MaxParts: 1, Cookies: two},
 	}
 }
 
@@ -151,11 +165,55 @@ var chunkWant = map[string]string{
 	"missing-part": "invalid", "empty-part": "invalid", "empty-part-0": "invalid", "count-1": "invalid",
 	"count-0": "invalid", "count-leading-zero": "invalid", "count-sign": "invalid", "count-empty": "invalid",
 	"count-over-max-parts": "too_large", "short-part-0": "ok", "count-huge": "too_large", "first-cookie-too-long": "too_large",
-	"part-too-long": "too_large", "part-at-max-length": "ok", "ten-parts": "ok",
+	"part-too-long": "too_large", "part-at-max-length": "ok", "two-parts-4096": "ok", "ten-parts": "ok",
 	"parts-without-first": "missing", "nothing": "missing",
 	"name-prefix-is-another-cookie": "missing", "sealed-before-legacy": "ok", "sealed-chunked-before-legacy": "ok",
 	"both-sealed-request-order": "ok", "unknown-version-is-not-sealed": "ok", "unknown-flag-is-not-sealed": "ok",
 	"host-prefix": "ok", "max-parts-1": "too_large", "max-parts-9": "too_large",
+}
+
+// writeWant is the number of cookies each writing case sets (0: too large).
+var writeWant = map[string]int{
+	"one-cookie": 1, "one-cookie-full": 1, "two-parts": 2, "two-parts-full": 2, "three-parts": 3,
+	"nine-parts-full": 9, "ten-parts": 10, "over-max-parts": 0, "max-parts-1": 0, "at-budget": 2,
+	"over-budget": 0, "host-prefix": 2,
+}
+
+// checkWrite checks a writing case against SPEC.md section 10 by hand: the
+// count, every cookie within max_length, every part but the last full, the
+// parts joining to the value, and the reader giving it back.
+func checkWrite(t *testing.T, k chunkCase) {
+	t.Helper()
+	want := writeWant[strings.TrimPrefix(k.ID, "chunks/write/")]
+	if len(k.Set) != want || (want == 0) != (k.Result == "too_large") {
+		t.Fatalf("%s: %s with %d cookies, want %d", k.ID, k.Result, len(k.Set), want)
+	}
+	if want == 0 {
+		return
+	}
+	joined := ""
+	for i, c := range k.Set {
+		v := c.Value
+		if i == 0 && want > 1 {
+			prefix := itoa(want) + "."
+			if !strings.HasPrefix(v, prefix) {
+				t.Errorf("%s: first cookie %.12q, want it to start with %q", k.ID, v, prefix)
+			}
+			v = strings.TrimPrefix(v, prefix)
+		}
+		size := len(c.Name) + 1 + len(c.Value)
+		if c.Name != chunkName(k.Name, i) || size > k.MaxLength || i < want-1 && size != k.MaxLength {
+			t.Errorf("%s: cookie %d is %s, %d bytes; want %s, full up to the last", k.ID, i, c.Name, size, chunkName(k.Name, i))
+		}
+		joined += v
+	}
+	if joined != k.Value {
+		t.Errorf("%s: the parts do not join to the value", k.ID)
+	}
+	r := chunkCase{ID: k.ID, Name: k.Name, MaxLength: k.MaxLength, MaxParts: k.MaxParts, Cookies: k.Set}
+	if result, trials := runChunkCase(t, r); result != "ok" || trials[0].Joined != k.Value {
+		t.Errorf("%s: the reader does not give the value back", k.ID)
+	}
 }
 
 // tenParts is a value in 10 parts of 100 characters.
@@ -172,17 +230,67 @@ func itoa(n int) string {
 	return string(b)
 }
 
-// runChunkCase returns what this implementation makes of the case.
-func runChunkCase(t *testing.T, k chunkCase) (string, []chunkTrial) {
+// writeCases are the writing cases of chunks.json, without their results.
+func writeCases() []chunkCase {
+	const L = 256
+	w := func(id, desc string, name string, n, parts, budget int) chunkCase {
+		return chunkCase{ID: "chunks/write/" + id, Spec: "10", Description: desc, Name: name, MaxLength: L, MaxParts: parts,
+			MaxHeaderBytes: budget, Value: chunkSeq(n, true, "W")}
+	}
+	room2 := (L - 2 - 2) + (L - 4) // two full parts of "s": "s=2." and "s.1="
+	room9 := 0                     // nine full parts
+	for i := range 9 {
+		room9 += L - len(chunkName("s", i)) - 1
+	}
+	room9 -= 2
+	return []chunkCase{
+		w("one-cookie", "a value that fits one cookie is written as it is", "s", 100, 10, 4096),
+		w("one-cookie-full", "a value that fills one cookie exactly, name and \"=\" counted", "s", L-2, 10, 4096),
+		w("two-parts", "one character more: two parts, the first full, with the count", "s", L-1, 10, 4096),
+		w("two-parts-full", "two full parts", "s", room2, 10, 4096),
+		w("three-parts", "one character more: three parts", "s", room2+1, 10, 4096),
+		w("nine-parts-full", "nine full parts", "s", room9, 10, 4096),
+		w("ten-parts", "one character more: ten parts, the count now two digits", "s", room9+1, 10, 4096),
+		w("over-max-parts", "more than max_parts full parts hold: too large", "s", room9+1, 9, 4096),
+		w("max-parts-1", "max_parts 1: one cookie or too large", "s", L-1, 1, 4096),
+		w("at-budget", "cookies of exactly max_header_bytes, \"; \" between parts counted", "s", room2, 10, room2+len("s=2.")+len("; s.1=")),
+		w("over-budget", "one byte over max_header_bytes: too large", "s", room2, 10, room2+len("s=2.")+len("; s.1=")-1),
+		w("host-prefix", "the parts of __Host-s are __Host-s.1, ...", "__Host-s", 400, 10, 4096),
+	}
+}
+
+// runWriteCase returns what this implementation writes for the case.
+func runWriteCase(t *testing.T, k chunkCase) (string, []chunkPair) {
+	t.Helper()
+	s := chunkCookies(t, k)
+	if len(k.Value) > s.room(k.Name) {
+		return "too_large", nil
+	}
+	var out []chunkPair
+	for i, p := range s.split(k.Name, k.Value) {
+		out = append(out, chunkPair{chunkName(k.Name, i), p})
+	}
+	return "ok", out
+}
+
+// chunkCookies returns a Cookies with the case's limits.
+func chunkCookies(t *testing.T, k chunkCase) *Cookies {
 	t.Helper()
 	codec, err := New(Config{Secrets: []string{GenerateSecret()}, MaxLength: k.MaxLength})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewCookies(codec, CookieOptions{MaxChunks: k.MaxParts})
+	s, err := NewCookies(codec, CookieOptions{MaxChunks: k.MaxParts, MaxHeaderBytes: k.MaxHeaderBytes})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// runChunkCase returns what this implementation makes of the case.
+func runChunkCase(t *testing.T, k chunkCase) (string, []chunkTrial) {
+	t.Helper()
+	s := chunkCookies(t, k)
 	r, err := http.NewRequest("GET", "/", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +329,10 @@ func TestConformanceChunks(t *testing.T) {
 		Format: 1,
 		Description: "Cookies in parts (SPEC.md section 10): the request's cookies, in order, and for each cookie " +
 			"called name, in the order a reader tries them, the sealed value it assembles or why it has none. " +
-			"result \"missing\": no cookie called name. Generated by conformance_chunks_test.go.",
+			"result \"missing\": no cookie called name. Cases chunks/write/... give a sealed value and a writer's limits, " +
+			"and the cookies it sets (\"ok\") or \"too_large\". No secret is needed: these test how the value is cut " +
+			"and put together, before sealing and after. Generated by conformance_chunks_test.go " +
+			"(go test -run TestConformanceChunks -update).",
 	}
 	seen := map[string]bool{}
 	for _, k := range chunkCases() {
@@ -243,6 +354,15 @@ func TestConformanceChunks(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: first candidate %s, want %s", k.ID, got, want)
 		}
+		f.Cases = append(f.Cases, k)
+	}
+	for _, k := range writeCases() {
+		if seen[k.ID] {
+			t.Fatalf("duplicate id %s", k.ID)
+		}
+		seen[k.ID] = true
+		k.Result, k.Set = runWriteCase(t, k)
+		checkWrite(t, k)
 		f.Cases = append(f.Cases, k)
 	}
 	var buf bytes.Buffer
@@ -274,6 +394,13 @@ func TestConformanceChunks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range back.Cases {
+		if strings.HasPrefix(k.ID, "chunks/write/") {
+			result, set := runWriteCase(t, k)
+			if result != k.Result || !slices.Equal(set, k.Set) {
+				t.Errorf("%s: got %s with %d cookies, want %s with %d", k.ID, result, len(set), k.Result, len(k.Set))
+			}
+			continue
+		}
 		result, trials := runChunkCase(t, k)
 		if result != k.Result || len(trials) != len(k.Candidates) {
 			t.Errorf("%s: got %s with %d candidates, want %s with %d", k.ID, result, len(trials), k.Result, len(k.Candidates))
