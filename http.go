@@ -21,7 +21,7 @@ const DefaultMaxChunks = 10
 // full 4096-byte cookie with its attributes already does; this leaves about
 // 800 bytes for the application's other response headers. curl (about 8 KB
 // of cookies) and nginx (an 8 KB request header line) allow more on the way
-// in. README, "Chunking", has the measurements.
+// in. The README, "Size, and sessions past 4 KB", has the measurements.
 const DefaultMaxHeaderBytes = 3072 // bytes
 
 // minHeaderBytes is the least CookieOptions.MaxHeaderBytes accepted.
