@@ -256,3 +256,23 @@ func TestExpiredErrorsHideTheAge(t *testing.T) {
 		assert.False(t, strings.Contains(err.Error(), leak), "error %q reveals the age", err)
 	}
 }
+
+// TestCreatedAtWithCompression: the created-at sits before the DEFLATE
+// stream, outside it.
+func TestCreatedAtWithCompression(t *testing.T) {
+	clk := newClock(t0)
+	c, err := New(Config{Secrets: newSecrets(1), Now: clk.Now})
+	require.NoError(t, err)
+	c.compress = true // whatever the default, this test needs DEFLATE
+	value := strings.Repeat("compressible ", 200)
+	clk.Add(time.Minute)
+	s, err := c.Refresh("s", value, Info{IssuedAt: t0, CreatedAt: t0.Add(-time.Hour)})
+	require.NoError(t, err)
+	raw := rawBytes(t, s)
+	require.Equal(t, byte(flagCreated|flagDeflate), raw[5])
+	var got string
+	info, err := c.DecodeInfo("s", s, &got)
+	require.NoError(t, err)
+	assert.Equal(t, value, got)
+	assert.True(t, info.CreatedAt.Equal(t0.Add(-time.Hour)) && info.IssuedAt.Equal(t0.Add(time.Minute)), "%+v", info)
+}
