@@ -290,11 +290,7 @@ func (c *Codec) Encode(name string, value any) (string, error) {
 // opened has no trustworthy times: its re-issue starts both at now, as a
 // login would; so does a zero Info (no cookie was read), as Encode.
 func (c *Codec) Reissue(name string, value any, info Info) (string, error) {
-	t, err := c.reissueTimes(info, false)
-	if err != nil {
-		return "", err
-	}
-	return c.encode(name, value, c.maxLength, t)
+	return c.encode(name, value, c.maxLength, c.reissueTimes(info, false))
 }
 
 // Refresh seals value for the session that info describes, moving its
@@ -303,11 +299,7 @@ func (c *Codec) Reissue(name string, value any, info Info) (string, error) {
 // now, MaxLifetime still from the session's start. A zero Info (no cookie
 // was read) or a Legacy one starts a session, as Encode does.
 func (c *Codec) Refresh(name string, value any, info Info) (string, error) {
-	t, err := c.reissueTimes(info, true)
-	if err != nil {
-		return "", err
-	}
-	return c.encode(name, value, c.maxLength, t)
+	return c.encode(name, value, c.maxLength, c.reissueTimes(info, true))
 }
 
 // sealTimes are the times a cookie carries, in Unix seconds.
@@ -318,10 +310,10 @@ type sealTimes struct {
 // reissueTimes returns the times of a cookie re-sealed for info: kept,
 // except that issued-at moves to now when refresh is set or the cookie is at
 // least RefreshAge old; both now for a legacy cookie or a zero Info.
-func (c *Codec) reissueTimes(info Info, refresh bool) (sealTimes, error) {
+func (c *Codec) reissueTimes(info Info, refresh bool) sealTimes {
 	now := c.now()
 	if info.IssuedAt.IsZero() {
-		return sealTimes{now.Unix(), now.Unix()}, nil
+		return sealTimes{now.Unix(), now.Unix()}
 	}
 	t := sealTimes{info.IssuedAt.Unix(), info.IssuedAt.Unix()}
 	if !info.CreatedAt.IsZero() {
@@ -331,7 +323,7 @@ func (c *Codec) reissueTimes(info Info, refresh bool) (sealTimes, error) {
 		t.issued = now.Unix()
 	}
 	t.created = min(t.created, t.issued) // a cookie from a clock ahead of ours
-	return t, nil
+	return t
 }
 
 func (c *Codec) encode(name string, value any, limit int, t sealTimes) (string, error) {

@@ -262,11 +262,7 @@ func (s *Cookies) Reissue(w http.ResponseWriter, r *http.Request, name string, v
 	if !info.Reissue {
 		return nil
 	}
-	t, err := s.codec.reissueTimes(info, false)
-	if err != nil {
-		return err
-	}
-	return s.write(w, r, name, value, t)
+	return s.write(w, r, name, value, s.codec.reissueTimes(info, false))
 }
 
 // Refresh writes value for the session that info describes (what Read
@@ -276,11 +272,7 @@ func (s *Cookies) Reissue(w http.ResponseWriter, r *http.Request, name string, v
 // session's start. With a zero Info (Read found no cookie) it starts a
 // session, as Write does, so "read, change, Refresh" needs no special case.
 func (s *Cookies) Refresh(w http.ResponseWriter, r *http.Request, name string, value any, info Info) error {
-	t, err := s.codec.reissueTimes(info, true)
-	if err != nil {
-		return err
-	}
-	return s.write(w, r, name, value, t)
+	return s.write(w, r, name, value, s.codec.reissueTimes(info, true))
 }
 
 func (s *Cookies) write(w http.ResponseWriter, r *http.Request, name string, value any, t sealTimes) error {
