@@ -432,15 +432,9 @@ func TestExpiryBoundary(t *testing.T) {
 	clk.Add(time.Nanosecond)
 	err = c.Decode("s", s, &out)
 	requireClass(t, err, ErrExpired)
-	assert.Contains(t, err.Error(), "issued 1h0m0.000000001s ago, max age 1h0m0s")
-}
-
-func TestAgeString(t *testing.T) {
-	assert.Equal(t, "2h0m0s", ageString(7200, 0))
-	assert.Equal(t, "2h0m0.5s", ageString(7200, 500*time.Millisecond))
-	assert.Equal(t, "2562047h47m15.999999999s", ageString(math.MaxInt64/uint64(time.Second)-1, time.Second-1))
-	assert.Equal(t, "9223372036s", ageString(math.MaxInt64/uint64(time.Second), 0))
-	assert.Equal(t, "18446744073709551615s", ageString(math.MaxUint64, 0))
+	// The message names the limit, never the age, which would reveal the
+	// hidden issue time to whoever sees the error.
+	assert.Equal(t, "cookieseal: cookie expired: older than its max age", err.Error())
 }
 
 func TestSubSecondMaxAge(t *testing.T) {
