@@ -66,6 +66,9 @@ def run_open_case(case: dict[str, Any]) -> None:
                 codec.open_values(name, cookie)
             else:
                 codec.open_raw(name, cookie)
+        if not values:
+            with pytest.raises(RESULTS[result]):
+                codec.open(name, cookie)  # the parsed path fails alike
         return
     payload, info = codec.open_raw(name, cookie)
     if "payload" in case:
