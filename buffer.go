@@ -123,9 +123,10 @@ func withLen(b []byte, n int) []byte {
 }
 
 // marshalAppend appends the serialization of value to dst and returns the
-// flags that describe it: the typed form for session values, else exactly
+// flags that describe it: the typed form for session values, else what
+// marshal (Config.JSON) makes of it, or when marshal is nil exactly
 // json.Marshal's bytes, without json.Marshal's copy.
-func (s *scratch) marshalAppend(dst []byte, value any) ([]byte, byte, error) {
+func (s *scratch) marshalAppend(dst []byte, value any, marshal func(any) ([]byte, error)) ([]byte, byte, error) {
 	switch v := value.(type) {
 	case map[any]any:
 		return typedAppend(dst, v)
@@ -133,6 +134,10 @@ func (s *scratch) marshalAppend(dst []byte, value any) ([]byte, byte, error) {
 		if v != nil {
 			return typedAppend(dst, *v)
 		}
+	}
+	if marshal != nil {
+		b, err := appendMarshaled(dst, value, marshal)
+		return b, 0, err
 	}
 	// json.Encoder writes exactly json.Marshal's bytes, then a newline.
 	s.w.b = dst

@@ -226,7 +226,7 @@ func TestMarshalAppendLeavesRoomForTheTag(t *testing.T) {
 	for _, v := range []any{compressibleWith("x"), map[any]any{"a": 1}} {
 		for n := range 80 {
 			dst := make([]byte, 0, n)
-			b, _, err := s.marshalAppend(dst, v)
+			b, _, err := s.marshalAppend(dst, v, nil)
 			require.NoError(t, err)
 			assert.GreaterOrEqual(t, cap(b)-len(b), tagSize, "%T, dst cap %d", v, n)
 		}
