@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"reflect"
 	"strings"
@@ -200,10 +201,10 @@ func TestAppendWriterClearsOutgrownArray(t *testing.T) {
 	assert.Equal(t, m+"more than fits", string(w.b))
 	assert.Equal(t, make([]byte, len(m)), old, "the outgrown array keeps plaintext")
 
-	fits := make([]byte, 0, 64)
+	fits := make([]byte, 0, len(m))
 	w = appendWriter{b: fits}
 	_, _ = w.Write([]byte(m))
-	assert.Equal(t, m, string(fits[:len(m)]), "a write that fits stays in place")
+	assert.Equal(t, m, string(fits[:len(m)]), "a write that fits exactly stays in place")
 }
 
 // withRoom keeps a slice with room, and clears the array it leaves.
@@ -223,12 +224,15 @@ func TestWithRoom(t *testing.T) {
 func TestMarshalAppendLeavesRoomForTheTag(t *testing.T) {
 	s := getScratch()
 	defer s.put()
+	plugged := func(v any) ([]byte, error) { return json.Marshal(v) }
 	for _, v := range []any{compressibleWith("x"), map[any]any{"a": 1}} {
-		for n := range 80 {
-			dst := make([]byte, 0, n)
-			b, _, err := s.marshalAppend(dst, v, nil)
-			require.NoError(t, err)
-			assert.GreaterOrEqual(t, cap(b)-len(b), tagSize, "%T, dst cap %d", v, n)
+		for _, marshal := range []func(any) ([]byte, error){nil, plugged} {
+			for n := range 80 {
+				dst := make([]byte, 0, n)
+				b, _, err := s.marshalAppend(dst, v, marshal)
+				require.NoError(t, err)
+				assert.GreaterOrEqual(t, cap(b)-len(b), tagSize, "%T, dst cap %d", v, n)
+			}
 		}
 	}
 	z, ok := compressIfShorter(nil, []byte(strings.Repeat("abc", 1000)))
