@@ -32,7 +32,10 @@ import (
 // Unmarshal must not keep data after it returns; the slice Marshal returns
 // is cleared once copied, so Marshal must not keep it either.
 type JSON struct {
-	Marshal   func(v any) ([]byte, error)
+	// Marshal returns the JSON encoding of v; nil means json.Marshal.
+	Marshal func(v any) ([]byte, error)
+	// Unmarshal parses data into v, a non-nil pointer; nil means
+	// json.Unmarshal.
 	Unmarshal func(data []byte, v any) error
 }
 
