@@ -239,3 +239,16 @@ func TestMarshalAppendLeavesRoomForTheTag(t *testing.T) {
 	require.True(t, ok)
 	assert.GreaterOrEqual(t, cap(z)-len(z), tagSize)
 }
+
+// buffer.go says the pooled compress/flate writer keeps the last payload it
+// compressed and that flate offers no way to clear it. This pins that
+// statement: if it fails, flate started clearing its state on Reset, and
+// buffer.go's comment (and BENCHMARKS.md) should say the writer is clean.
+func TestPooledDeflaterStillHoldsPlaintext(t *testing.T) {
+	m := marker(t)
+	z := deflate(nil, []byte(strings.Repeat(m+" ", 50)))
+	require.NotEmpty(t, z)
+	w := deflaters.spare.Load()
+	require.NotNil(t, w, "deflate puts its writer in the spare slot")
+	assert.True(t, holds(reflect.ValueOf(w), []byte(m)), "the pooled writer no longer holds plaintext: update buffer.go")
+}
