@@ -151,6 +151,12 @@ type Config struct {
 	// with it.
 	Now func() time.Time
 
+	// JSON is the JSON library for values other than session values; the
+	// zero value means encoding/json. Whatever is plugged in, cookieseal
+	// itself checks the JSON against SPEC.md's rules on both sides (see
+	// JSON).
+	JSON JSON
+
 	// Legacy lists decoders of an earlier cookie format, such as gorilla's
 	// securecookie.Codec values, tried in order for a cookie that is not a
 	// cookieseal cookie at all (bad base64url, wrong version or header). A
@@ -183,6 +189,7 @@ type Codec struct {
 	now         func() time.Time
 	rand        io.Reader // nonce source; crypto/rand unless a test sets it
 	legacy      []Decoder
+	json        JSON // nil functions: encoding/json
 
 	ring atomic.Pointer[keyring]
 }
@@ -211,6 +218,7 @@ func New(cfg Config) (*Codec, error) {
 		now:         cfg.Now,
 		rand:        rand.Reader,
 		legacy:      append([]Decoder(nil), cfg.Legacy...),
+		json:        cfg.JSON,
 	}
 	for i, d := range c.legacy {
 		if d == nil {
@@ -355,7 +363,7 @@ func (c *Codec) encode(name string, value any, limit int, t sealTimes) (string, 
 		prefix += createdAtSize
 		timeFlags = flagCreated
 	}
-	buf, flags, err := s.marshalAppend(withLen(s.plain, prefix), value)
+	buf, flags, err := s.marshalAppend(withLen(s.plain, prefix), value, c.json.Marshal)
 	if err != nil {
 		clear(s.plain[:cap(s.plain)]) // a failed append may have left some plaintext
 		return "", err
@@ -522,7 +530,7 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	} else if len(payload) > MaxPayloadSize {
 		return Info{}, fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), MaxPayloadSize)
 	}
-	if err := unmarshal(payload, h.Typed, dst); err != nil {
+	if err := unmarshal(payload, h.Typed, dst, c.json.Unmarshal); err != nil {
 		return Info{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 
@@ -596,7 +604,9 @@ var errTampered = fmt.Errorf("%w: %w (tampered, or sealed for another cookie nam
 
 // unmarshal decodes payload into dst, assigning only on success. A typed
 // payload must be well-formed typed values whatever dst is (SPEC.md 6).
-func unmarshal(payload []byte, typed bool, dst any) error {
+// Values other than session values go through unmarshalJSON (Config.JSON)
+// when it is not nil, else encoding/json.
+func unmarshal(payload []byte, typed bool, dst any, unmarshalJSON func([]byte, any) error) error {
 	switch d := dst.(type) {
 	case *json.RawMessage:
 		if typed {
@@ -640,7 +650,13 @@ func unmarshal(payload []byte, typed bool, dst any) error {
 		return fmt.Errorf("cookie holds session values; decode into *map[interface{}]interface{}, not %T", dst)
 	}
 	fresh := reflect.New(reflect.TypeOf(dst).Elem())
-	if err := json.Unmarshal(payload, fresh.Interface()); err != nil {
+	var err error
+	if unmarshalJSON != nil {
+		err = unmarshalPlugged(payload, fresh.Interface(), unmarshalJSON)
+	} else {
+		err = json.Unmarshal(payload, fresh.Interface())
+	}
+	if err != nil {
 		return err
 	}
 	reflect.ValueOf(dst).Elem().Set(fresh.Elem())
