@@ -23,8 +23,11 @@
 // # Errors
 //
 // Every Decode failure matches exactly one of [ErrInvalid], [ErrExpired],
-// [ErrUnknownKey] and [ErrTooLarge] with errors.Is. No error, log line or
-// formatting of a Codec contains a secret.
+// [ErrUnknownKey] and [ErrTooLarge] with errors.Is. The errors of Encode,
+// Decode and DecodeInfo also answer the methods of gorilla's
+// securecookie.Error (IsDecode, IsUsage, IsInternal, Cause), so code written
+// against that interface keeps working. No error, log line or formatting of a
+// Codec contains a secret.
 //
 // # Backwards compatibility
 //
@@ -161,7 +164,7 @@ type Codec struct {
 	rand       io.Reader // nonce source; crypto/rand unless a test sets it
 	legacy     []Decoder
 
-	ring atomic.Pointer[keyring]
+	ring *atomic.Pointer[keyring] // shared with the codecs WithMaxAge makes
 }
 
 // New validates cfg and returns a Codec. Every configuration error is
@@ -184,6 +187,7 @@ func New(cfg Config) (*Codec, error) {
 		now:        cfg.Now,
 		rand:       rand.Reader,
 		legacy:     append([]Decoder(nil), cfg.Legacy...),
+		ring:       new(atomic.Pointer[keyring]),
 	}
 	for i, d := range c.legacy {
 		if d == nil {
@@ -246,7 +250,8 @@ func GenerateSecret() string {
 // A map[interface{}]interface{} (gorilla/sessions' Session.Values) is written
 // in a typed form that keeps the Go types of its values; see Decode.
 func (c *Codec) Encode(name string, value any) (string, error) {
-	return c.encode(name, value, c.maxLength)
+	v, err := c.encode(name, value, c.maxLength)
+	return v, encodeError(err)
 }
 
 func (c *Codec) encode(name string, value any, limit int) (string, error) {
@@ -328,13 +333,14 @@ type Info struct {
 // into *json.RawMessage any cookie gives its JSON as sealed.
 func (c *Codec) Decode(name, value string, dst any) error {
 	_, err := c.decode(name, value, dst, c.maxLength)
-	return err
+	return decodeError(err, dst)
 }
 
 // DecodeInfo is Decode that also returns what the cookie's sealed header
 // knows: when it was issued, which key opened it, and whether to re-issue it.
 func (c *Codec) DecodeInfo(name, value string, dst any) (Info, error) {
-	return c.decode(name, value, dst, c.maxLength)
+	info, err := c.decode(name, value, dst, c.maxLength)
+	return info, decodeError(err, dst)
 }
 
 func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
