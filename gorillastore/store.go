@@ -215,7 +215,11 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 
 // Save seals the session's values into its cookie, in several parts if it
 // does not fit one, with the session's Options as cookie attributes, and
-// sets "Cache-Control: no-store". A session whose Options.MaxAge is
+// sets "Cache-Control: no-store". The Options are used as they are, as
+// gorilla's stores do (so a session whose Options were replaced by ones
+// without HttpOnly or Secure gets a cookie without them), except that a
+// zero SameSite means SameSite=Lax (http.SameSiteDefaultMode leaves the
+// attribute out). A session whose Options.MaxAge is
 // negative is deleted: its cookie and every part of it that the request
 // carries are expired. Save expires the parts that a previously larger
 // session left, and replaces the Set-Cookie lines that an earlier Save of
@@ -286,6 +290,9 @@ func (s *Store) emit(w http.ResponseWriter, opts *sessions.Options, write func(h
 		o := *opts
 		if c.MaxAge < 0 {
 			o.MaxAge = -1
+		}
+		if o.SameSite == 0 {
+			o.SameSite = http.SameSiteLaxMode
 		}
 		http.SetCookie(w, sessions.NewCookie(c.Name, c.Value, &o))
 	}

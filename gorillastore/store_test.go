@@ -353,6 +353,15 @@ func TestPerSessionOptions(t *testing.T) {
 	assert.False(t, c.Secure)
 	assert.Equal(t, 120, c.MaxAge)
 	assert.Equal(t, "/", f.store.Options.Path, "the store's Options are unchanged")
+
+	s.Options.SameSite = 0
+	rec = httptest.NewRecorder()
+	require.NoError(t, s.Save(r, rec))
+	assert.Contains(t, rec.Header().Get("Set-Cookie"), "; SameSite=Lax", "zero means Lax")
+	s.Options.SameSite = http.SameSiteDefaultMode
+	rec = httptest.NewRecorder()
+	require.NoError(t, s.Save(r, rec))
+	assert.NotContains(t, rec.Header().Get("Set-Cookie"), "SameSite")
 }
 
 func TestFlashesAndIsNew(t *testing.T) {
