@@ -21,7 +21,6 @@
 package gorillastore
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -118,8 +117,8 @@ func (s *Store) MaxAge(age int) {
 // codec's MaxLength (4096): one cookie, as with gorilla's stores. More
 // splits a session into parts (the cookies name, name.1, name.2, ..., as
 // cookieseal.Cookies does), each at most the codec's MaxLength: l rounds up
-// to whole cookies, at most 50. Zero means "no limit" to gorilla: here it
-// means the most, 50 cookies. Mind that the browser sends every part with
+// to whole cookies, at most 50. Zero (or less) means "no limit" to gorilla:
+// here it means the most, 50 cookies. Mind that the browser sends every part with
 // every request, and that many proxies refuse a Cookie header over about
 // 8 KB.
 func (s *Store) MaxLength(l int) {
@@ -318,8 +317,8 @@ func (s *Store) Info(r *http.Request, name string) (cookieseal.Info, error) {
 		return cookieseal.Info{}, err
 	}
 	ck, short := st.cookies(name)
-	var raw json.RawMessage
-	info, err := ck.Read(r, short, &raw)
+	var values map[any]any // what New decodes into, so Legacy decoders open it too
+	info, err := ck.Read(r, short, &values)
 	if err != nil {
 		if errors.Is(err, http.ErrNoCookie) {
 			return cookieseal.Info{}, err

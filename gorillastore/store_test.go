@@ -654,6 +654,37 @@ func TestSaveSealsWithTheCurrentKey(t *testing.T) {
 	assert.Equal(t, f.codec.KeyIDs()[0], hdr.KeyID)
 }
 
+// A session in a cookie of gorilla's securecookie opens through a Legacy
+// decoder and Reissue turns it into a cookieseal cookie.
+func TestLegacyCookieReissues(t *testing.T) {
+	old := securecookie.New(securecookie.GenerateRandomKey(32), nil)
+	legacyValue, err := old.Encode("s", map[any]any{"user": "alice"})
+	require.NoError(t, err)
+	codec, err := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}, Legacy: []cookieseal.Decoder{old}})
+	require.NoError(t, err)
+	store, err := gorillastore.New(codec)
+	require.NoError(t, err)
+	r := requestWith([]*http.Cookie{{Name: "s", Value: legacyValue}})
+	s, err := store.Get(r, "s")
+	require.NoError(t, err)
+	assert.False(t, s.IsNew)
+	assert.Equal(t, "alice", s.Values["user"])
+	info, err := store.Info(r, "s")
+	require.NoError(t, err)
+	assert.True(t, info.Legacy)
+	assert.True(t, info.Reissue)
+	rec := httptest.NewRecorder()
+	ok, err := store.Reissue(r, rec, "s")
+	require.NoError(t, err)
+	require.True(t, ok)
+	c := responseCookies(rec)[0]
+	_, err = cookieseal.Inspect(c.Value)
+	require.NoError(t, err, "a cookieseal cookie now")
+	s2, err := store.New(requestWith([]*http.Cookie{c}), "s")
+	require.NoError(t, err)
+	assert.Equal(t, "alice", s2.Values["user"])
+}
+
 func TestRefreshAgeReissues(t *testing.T) {
 	c := newClock()
 	codec, err := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}, Now: c.Now, RefreshAge: time.Hour})
