@@ -1,8 +1,3 @@
-//go:build cookieseal_register
-
-// Waits on cookieseal.Register (helper H1v): drop the build line above once
-// it is in the root package; register_test.go then registers FlashMessage.
-
 // Copyright 2012 The Gorilla Authors. All rights reserved.
 // Use of this source code is governed by a BSD-style
 // license that can be found in the LICENSE file.
@@ -11,7 +6,8 @@
 // in LICENSE.gorilla-sessions. Changed: the store construction (the
 // functions in gorilla_helpers_test.go instead of NewCookieStore and
 // NewFilesystemStore), and names of package sessions qualified, since this
-// file is outside that package.
+// file is outside that package. FlashMessage is also registered with
+// cookieseal (register_test.go), as gob.Register does for gorilla.
 
 package gorillastore_test
 
