@@ -237,6 +237,9 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, session *sessions.S
 		opts = s.Options
 	}
 	ck, short := st.cookies(session.Name())
+	if short != session.Name() && (!opts.Secure || opts.Path != "/" || opts.Domain != "") {
+		return usage(fmt.Errorf("gorillastore: session %q: browsers keep a %s cookie only with Secure, Path=/ and no Domain", session.Name(), hostPrefix))
+	}
 	if opts.MaxAge < 0 {
 		return s.emit(w, opts, func(rec http.ResponseWriter) error { return ck.Delete(rec, r, short) })
 	}

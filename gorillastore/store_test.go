@@ -568,6 +568,15 @@ func TestHostPrefixedName(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 5, s2.Values["n"])
 
+	// Attributes that browsers refuse for a __Host- cookie are refused.
+	for _, o := range []sessions.Options{{Path: "/", Secure: false}, {Path: "/app", Secure: true}, {Path: "/", Domain: "example.test", Secure: true}} {
+		s := sessions.NewSession(f.store, "__Host-s")
+		s.Options = &o
+		rec := httptest.NewRecorder()
+		assert.Error(t, f.store.Save(request(), rec, s), "%+v", o)
+		assert.Empty(t, rec.Header().Values("Set-Cookie"))
+	}
+
 	// Only __Host- is understood.
 	_, err = f.store.New(request(), "__Secure-s")
 	assert.Error(t, err)
