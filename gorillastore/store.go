@@ -106,7 +106,9 @@ func NewFromConfig(cfg cookieseal.Config) (*Store, error) {
 // cookie opens while it is at most age seconds old. Zero or less keeps the
 // lifetime of the codec given to New (0 makes browser-session cookies; a
 // negative age deletes every session on Save). Sessions may set a shorter
-// Options.MaxAge than the store's, never a longer one (Save refuses it).
+// Options.MaxAge than the store's, never a longer one (Save refuses it); a
+// shorter one only tells the browser to drop the cookie sooner: the codec
+// still opens it until the store's MaxAge.
 func (s *Store) MaxAge(age int) {
 	s.Options.MaxAge = age
 	_, _ = s.state() // an invalid age is reported by Get, New and Save
