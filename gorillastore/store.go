@@ -230,6 +230,17 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 // cookieseal.ErrTooLarge, and w is left as it was; so does a session whose
 // Options.MaxAge is longer than the store's (raise the store's MaxAge).
 func (s *Store) Save(r *http.Request, w http.ResponseWriter, session *sessions.Session) error {
+	return s.save(r, w, session, func(ck *cookieseal.Cookies, rec http.ResponseWriter, short string, values map[any]any) error {
+		return ck.Write(rec, r, short, values)
+	})
+}
+
+// sealFunc writes values as the cookie short through ck into w.
+type sealFunc func(ck *cookieseal.Cookies, w http.ResponseWriter, short string, values map[any]any) error
+
+// save is Save with the sealing step given (Save and Reissue differ only
+// there).
+func (s *Store) save(r *http.Request, w http.ResponseWriter, session *sessions.Session, seal sealFunc) error {
 	st, err := s.state()
 	if err != nil {
 		return err
@@ -252,7 +263,7 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, session *sessions.S
 	if values == nil {
 		values = map[any]any{}
 	}
-	return s.emit(w, opts, func(rec http.ResponseWriter) error { return ck.Write(rec, r, short, values) })
+	return s.emit(w, opts, func(rec http.ResponseWriter) error { return seal(ck, rec, short, values) })
 }
 
 // marker separates, in a scratch header, the Set-Cookie lines that were
