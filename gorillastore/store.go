@@ -11,8 +11,10 @@
 //     ErrExpired, ErrUnknownKey and ErrTooLarge (gorilla's MultiError hides
 //     them), and that answer gorilla's securecookie.Error methods;
 //   - splits a session too large for one cookie into parts with the layout of
-//     cookieseal.Cookies, and expires every part when a session is deleted;
-//   - sets "Cache-Control: no-store" on every response that sets a cookie;
+//     cookieseal.Cookies once MaxLength allows more than one cookie, and
+//     expires every part when a session is deleted;
+//   - sets "Cache-Control: no-store" on every response that sets or deletes
+//     the cookie;
 //   - re-seals with the current key on every Save, and Reissue re-issues a
 //     session opened from an old key, only once the handler has accepted it.
 //
