@@ -103,9 +103,17 @@ func TestEncodeErrorsAnswerGorillasInterface(t *testing.T) {
 	assert.ErrorAs(t, err, &unsupported)
 	requireGorillaKind(t, err, true, false, false)
 
+	// Reissue and Refresh are Encode for a session that a cookie carries.
+	for _, seal := range []func(string, any, Info) (string, error){c.Reissue, c.Refresh} {
+		_, err = seal("s", make(chan int), Info{})
+		requireGorillaKind(t, err, true, false, false)
+	}
+
 	c.rand = failingReader{}
 	_, err = c.Encode("s", 1)
 	require.Error(t, err)
+	requireGorillaKind(t, err, false, false, true)
+	_, err = c.Refresh("s", 1, Info{})
 	requireGorillaKind(t, err, false, false, true)
 }
 

@@ -15,8 +15,7 @@ import (
 func newStore(t *testing.T) *gorillastore.Store {
 	t.Helper()
 	store, err := gorillastore.NewFromConfig(cookieseal.Config{
-		Secrets:            []string{cookieseal.GenerateSecret()},
-		DisableCompression: true,
+		Secrets: []string{cookieseal.GenerateSecret()},
 	})
 	if err != nil {
 		t.Fatal(err)

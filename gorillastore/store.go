@@ -13,6 +13,8 @@
 //   - splits a session too large for one cookie into parts with the layout of
 //     cookieseal.Cookies once MaxLength allows more than one cookie, and
 //     expires every part when a session is deleted;
+//   - keeps a session's created-at on Save (Config.MaxLifetime counts from
+//     the login), and its issued-at too on a rotation Reissue;
 //   - sets "Cache-Control: no-store" on every response that sets or deletes
 //     the cookie;
 //   - re-seals with the current key on every Save, and Reissue re-issues a
@@ -51,19 +53,19 @@ type Store struct {
 
 	codec  *cookieseal.Codec
 	mu     sync.Mutex   // serializes rebuilding cur
-	chunks atomic.Int64 // the most cookies a session may span (MaxLength)
+	budget atomic.Int64 // MaxHeaderBytes of the Cookies (MaxLength); 0 for cookieseal's default
 	cur    atomic.Pointer[state]
 }
 
-// maxChunks is the most parts MaxLength allows: browsers promise only 50
-// cookies per domain.
+// maxChunks is the most parts a session may span once MaxLength allows
+// more than one cookie: browsers promise only 50 cookies per domain.
 const maxChunks = 50
 
 // state is what the store seals and opens with for one store MaxAge and
 // one MaxLength.
 type state struct {
 	maxAge int                 // the Options.MaxAge it was built for
-	chunks int                 // the MaxChunks it was built for
+	budget int                 // the MaxHeaderBytes it was built for
 	codec  *cookieseal.Codec   // the store's codec with that MaxAge
 	plain  *cookieseal.Cookies // names as given
 	host   *cookieseal.Cookies // names that start with __Host-
@@ -87,7 +89,6 @@ func New(codec *cookieseal.Codec) (*Store, error) {
 		},
 		codec: codec,
 	}
-	s.chunks.Store(1)
 	if _, err := s.state(); err != nil {
 		return nil, err
 	}
@@ -116,35 +117,42 @@ func (s *Store) MaxAge(age int) {
 	_, _ = s.state() // an invalid age is reported by Get, New and Save
 }
 
-// MaxLength sets how many bytes of cookie one session may take, names
-// included, as gorilla's FilesystemStore.MaxLength does. The default is the
-// codec's MaxLength (4096): one cookie, as with gorilla's stores. More
-// splits a session into parts (the cookies name, name.1, name.2, ..., as
-// cookieseal.Cookies does), each at most the codec's MaxLength: l rounds up
-// to whole cookies, at most 50. Zero (or less) means "no limit" to gorilla:
-// here it means the most, 50 cookies. Mind that the browser sends every part with
-// every request, and that many proxies refuse a Cookie header over about
-// 8 KB.
+// MaxLength sets how many bytes of cookie one session may take, as
+// gorilla's FilesystemStore.MaxLength does: each part's name, "=" and
+// value, and "; " between parts, as in a request's Cookie header
+// (cookieseal.CookieOptions.MaxHeaderBytes). The default is
+// cookieseal.DefaultMaxHeaderBytes (3072 bytes): one cookie, which a stock
+// nginx passes both ways. More splits a session into parts (the cookies
+// name, name.1, ..., as cookieseal.Cookies does), at most 50: raise it only
+// once every proxy in front of the application accepts longer headers.
+// Less than 256 counts as 256. Zero or less, which is "no limit" to
+// gorilla, restores the default here: every part costs header bytes on
+// every request, and a write expires every part the budget allows that the
+// request does not show, so there is no unlimited mode.
 func (s *Store) MaxLength(l int) {
-	per := s.codec.MaxLength()
-	n := maxChunks
-	if l > 0 {
-		n = min(maxChunks, (l+per-1)/per)
+	switch {
+	case l <= 0:
+		l = 0 // cookieseal's default
+	case l < minLength:
+		l = minLength
 	}
-	s.chunks.Store(int64(n))
+	s.budget.Store(int64(l))
 	_, _ = s.state()
 }
+
+// minLength is the least MaxLength, cookieseal's least MaxHeaderBytes.
+const minLength = 256
 
 // state returns the codec and Cookies for the store's current
 // Options.MaxAge and MaxLength, building them when either has changed.
 func (s *Store) state() (*state, error) {
-	age, chunks := s.Options.MaxAge, int(s.chunks.Load())
-	if st := s.cur.Load(); st != nil && st.maxAge == age && st.chunks == chunks {
+	age, budget := s.Options.MaxAge, int(s.budget.Load())
+	if st := s.cur.Load(); st != nil && st.maxAge == age && st.budget == budget {
 		return st, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if st := s.cur.Load(); st != nil && st.maxAge == age && st.chunks == chunks {
+	if st := s.cur.Load(); st != nil && st.maxAge == age && st.budget == budget {
 		return st, nil
 	}
 	codec := s.codec
@@ -156,15 +164,17 @@ func (s *Store) state() (*state, error) {
 	}
 	// The attributes of these Cookies do not matter: Save rewrites every
 	// cookie they write with the session's Options.
-	plain, err := cookieseal.NewCookies(codec, cookieseal.CookieOptions{Insecure: true, MaxChunks: chunks})
+	opts := cookieseal.CookieOptions{Insecure: true, MaxChunks: maxChunks, MaxHeaderBytes: budget}
+	plain, err := cookieseal.NewCookies(codec, opts)
 	if err != nil {
 		return nil, usage(err)
 	}
-	host, err := cookieseal.NewCookies(codec, cookieseal.CookieOptions{HostPrefix: true, MaxChunks: chunks})
+	opts.Insecure, opts.HostPrefix = false, true
+	host, err := cookieseal.NewCookies(codec, opts)
 	if err != nil {
 		return nil, usage(err)
 	}
-	st := &state{maxAge: age, chunks: chunks, codec: codec, plain: plain, host: host}
+	st := &state{maxAge: age, budget: budget, codec: codec, plain: plain, host: host}
 	s.cur.Store(st)
 	return st, nil
 }
@@ -233,7 +243,14 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 // Options.MaxAge is longer than the store's (raise the store's MaxAge).
 func (s *Store) Save(r *http.Request, w http.ResponseWriter, session *sessions.Session) error {
 	return s.save(r, w, session, func(ck *cookieseal.Cookies, rec http.ResponseWriter, short string, values map[any]any) error {
-		return ck.Write(rec, r, short, values)
+		// A session that came from a cookie keeps its created-at
+		// (MaxLifetime counts from the login); saving it is a deliberate
+		// refresh, so its issued-at moves to now.
+		var info cookieseal.Info
+		if !session.IsNew {
+			info, _ = ck.Read(r, short, new(map[any]any))
+		}
+		return ck.Refresh(rec, r, short, values, info)
 	})
 }
 
@@ -305,8 +322,11 @@ func (s *Store) emit(w http.ResponseWriter, opts *sessions.Options, write func(h
 			return fmt.Errorf("gorillastore: reading back a Set-Cookie line: %w", err)
 		}
 		o := *opts
-		if c.MaxAge < 0 {
+		switch {
+		case c.MaxAge < 0:
 			o.MaxAge = -1
+		case o.MaxAge > c.MaxAge && c.MaxAge > 0:
+			o.MaxAge = c.MaxAge // what MaxLifetime leaves of the session
 		}
 		if o.SameSite == 0 {
 			o.SameSite = http.SameSiteLaxMode
@@ -370,7 +390,9 @@ func (s *Store) Reissue(r *http.Request, w http.ResponseWriter, name string) (bo
 	if session.IsNew {
 		return false, nil
 	}
-	if err := s.Save(r, w, session); err != nil {
+	if err := s.save(r, w, session, func(ck *cookieseal.Cookies, rec http.ResponseWriter, short string, values map[any]any) error {
+		return ck.Reissue(rec, r, short, values, info)
+	}); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -40,6 +40,21 @@ func randomText(n int) string {
 func request() *http.Request                                        { return httptest.NewRequest(http.MethodGet, "https://127.0.0.1/", nil) }
 func responseCookies(rec *httptest.ResponseRecorder) []*http.Cookie { return rec.Result().Cookies() }
 
+// liveNames returns the names of the cookies that a response sets rather
+// than expires, and checks that it expires the others.
+func liveNames(t *testing.T, cookies []*http.Cookie) []string {
+	t.Helper()
+	var names []string
+	for _, c := range cookies {
+		if c.MaxAge >= 0 {
+			names = append(names, c.Name)
+		} else {
+			assert.Empty(t, c.Value, c.Name)
+		}
+	}
+	return names
+}
+
 // fixture is a store over a codec with a settable clock.
 type fixture struct {
 	clock   *clock
@@ -55,7 +70,7 @@ func newFixture(t *testing.T, secrets ...string) *fixture {
 	}
 	f := &fixture{clock: newClock(), secrets: secrets}
 	var err error
-	f.codec, err = cookieseal.New(cookieseal.Config{Secrets: secrets, Now: f.clock.Now, DisableCompression: true})
+	f.codec, err = cookieseal.New(cookieseal.Config{Secrets: secrets, Now: f.clock.Now})
 	require.NoError(t, err)
 	f.store, err = gorillastore.New(f.codec)
 	require.NoError(t, err)
@@ -423,12 +438,10 @@ func TestLargeSessionInParts(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	var names []string
 	for _, c := range resp.Cookies() {
-		names = append(names, c.Name)
 		assert.LessOrEqual(t, len(c.Name)+1+len(c.Value), 4096)
 	}
-	assert.Equal(t, []string{"s", "s.1", "s.2", "s.3"}, names, "10 KB of random text is about 14 KB sealed")
+	assert.Equal(t, []string{"s", "s.1", "s.2", "s.3"}, liveNames(t, resp.Cookies()), "10 KB of random text is about 14 KB sealed")
 	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
 	resp, err = client.Get(srv.URL + "/check")
 	require.NoError(t, err)
@@ -441,15 +454,18 @@ func TestMaxLength(t *testing.T) {
 		maxLength, size int
 		ok              bool
 	}{
-		// A cookie of 4096 bytes holds about 3000 bytes of string.
-		{4096, 2900, true},
+		// A budget of l bytes holds about l*3/4 - 80 bytes of string.
+		{0, 2200, true}, // the default: 3072 bytes
+		{0, 2400, false},
+		{100, 100, true}, // counts as 256
+		{100, 150, false},
+		{4096, 2900, true}, // one full cookie
 		{4096, 3100, false},
-		{4097, 3100, true}, // rounds up to two cookies
-		{8192, 5800, true},
+		{4097, 3100, false}, // no room for a second part
+		{8192, 5700, true},
 		{8192, 6300, false},
-		{0, 100 << 10, true}, // 50 cookies
-		{1 << 30, 140 << 10, true},
-		{1 << 30, 160 << 10, false}, // 50 cookies hold about 150 KB
+		{1 << 30, 140 << 10, true},  // 50 cookies
+		{1 << 30, 160 << 10, false}, // hold about 150 KB
 	} {
 		f := newFixture(t)
 		f.store.MaxLength(tc.maxLength)
@@ -472,7 +488,7 @@ func partsRequest(t *testing.T) (*fixture, *http.Request) {
 	f := newFixture(t)
 	f.store.MaxLength(16 << 10)
 	rec := serve(setHandler(t, f.store, map[any]any{"big": randomText(8 << 10)}), request())
-	require.Len(t, responseCookies(rec), 3)
+	require.Equal(t, []string{"s", "s.1", "s.2"}, liveNames(t, responseCookies(rec)))
 	return f, requestWith(responseCookies(rec))
 }
 
@@ -526,13 +542,15 @@ func TestSaveTwiceReplaces(t *testing.T) {
 	http.SetCookie(rec, &http.Cookie{Name: "other", Value: "1"})
 	s.Values["big"] = randomText(8 << 10)
 	require.NoError(t, s.Save(r, rec))
-	require.Len(t, rec.Header().Values("Set-Cookie"), 4)
+	assert.Equal(t, []string{"other", "s", "s.1", "s.2"}, liveNames(t, responseCookies(rec)))
 	delete(s.Values, "big")
 	require.NoError(t, s.Save(r, rec))
 	lines := rec.Header().Values("Set-Cookie")
-	require.Len(t, lines, 2)
 	assert.Equal(t, "other=1", lines[0])
 	assert.True(t, strings.HasPrefix(lines[1], "s="))
+	now := (&http.Response{Header: rec.Header()}).Cookies() // Result() keeps its first snapshot
+	assert.Equal(t, []string{"other", "s"}, liveNames(t, now), "the first Save's lines are gone")
+	assert.Len(t, lines, 5, "other, s, and s.1 to s.3 expired (the request shows no cookie)")
 }
 
 func TestSaveRefusesAnInvalidName(t *testing.T) {
@@ -694,6 +712,54 @@ func TestLegacyCookieReissues(t *testing.T) {
 	assert.Equal(t, "alice", s2.Values["user"])
 }
 
+// Save keeps the session's created-at, so MaxLifetime counts from the
+// login however often the session is saved, and the browser's Max-Age
+// never outlives it.
+func TestSaveKeepsCreatedAt(t *testing.T) {
+	c := newClock()
+	codec, err := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}, Now: c.Now, MaxAge: time.Hour, MaxLifetime: 2 * time.Hour})
+	require.NoError(t, err)
+	store, err := gorillastore.New(codec)
+	require.NoError(t, err)
+	rec := serve(setHandler(t, store, map[any]any{"n": 1}), request())
+	for i := range 2 { // saved at 50 and 100 minutes
+		c.Add(50 * time.Minute)
+		rec = serve(setHandler(t, store, map[any]any{"n": i + 2}), requestWith(responseCookies(rec)))
+		info, err := store.Info(requestWith(responseCookies(rec)), "s")
+		require.NoError(t, err)
+		assert.Equal(t, t0.Unix(), info.CreatedAt.Unix(), "created at the login")
+		assert.Equal(t, c.Now().Unix(), info.IssuedAt.Unix(), "a save refreshes")
+	}
+	// 20 minutes of the 2 hours are left: the browser is told so.
+	assert.Equal(t, 1200, responseCookies(rec)[0].MaxAge)
+	c.Add(20 * time.Minute)
+	_, err = store.New(requestWith(responseCookies(rec)), "s")
+	require.NoError(t, err, "exactly MaxLifetime")
+	c.Add(time.Second)
+	_, err = store.New(requestWith(responseCookies(rec)), "s")
+	assert.ErrorIs(t, err, cookieseal.ErrExpired, "MaxLifetime after the login, though saved 21 minutes ago")
+}
+
+// A rotation re-issue keeps the cookie's issued-at: it extends nothing.
+func TestRotationReissueKeepsIssuedAt(t *testing.T) {
+	oldSecret, newSecret := cookieseal.GenerateSecret(), cookieseal.GenerateSecret()
+	f := newFixture(t, oldSecret)
+	rec := serve(setHandler(t, f.store, map[any]any{"n": 1}), request())
+	f.clock.Add(10 * time.Minute)
+	require.NoError(t, f.codec.SetSecrets([]string{newSecret, oldSecret}))
+	r := requestWith(responseCookies(rec))
+	rec = httptest.NewRecorder()
+	ok, err := f.store.Reissue(r, rec, "s")
+	require.NoError(t, err)
+	require.True(t, ok)
+	info, err := f.store.Info(requestWith(responseCookies(rec)), "s")
+	require.NoError(t, err)
+	assert.Equal(t, f.codec.KeyIDs()[0], info.KeyID)
+	assert.Equal(t, t0.Unix(), info.IssuedAt.Unix())
+	assert.Equal(t, t0.Unix(), info.CreatedAt.Unix())
+	assert.False(t, info.Reissue)
+}
+
 func TestRefreshAgeReissues(t *testing.T) {
 	c := newClock()
 	codec, err := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}, Now: c.Now, RefreshAge: time.Hour})
@@ -712,6 +778,15 @@ func TestRefreshAgeReissues(t *testing.T) {
 	assert.False(t, reissue())
 	c.Add(time.Second)
 	assert.True(t, reissue())
+	// A refresh moves the issued-at to now.
+	r := requestWith(cookies)
+	rec = httptest.NewRecorder()
+	_, err = store.Reissue(r, rec, "s")
+	require.NoError(t, err)
+	info, err := store.Info(requestWith(responseCookies(rec)), "s")
+	require.NoError(t, err)
+	assert.Equal(t, c.Now().Unix(), info.IssuedAt.Unix())
+	assert.Equal(t, t0.Unix(), info.CreatedAt.Unix())
 }
 
 func TestInfo(t *testing.T) {
