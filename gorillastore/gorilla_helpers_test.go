@@ -10,8 +10,8 @@ import (
 	"github.com/cookieseal/cookieseal/gorillastore"
 )
 
-// newStore returns a Store over a new codec with a fresh secret and no
-// compression (so that sizes are what the value makes them).
+// newStore returns a Store over a new codec with a fresh secret (and no
+// compression, the default, so that sizes are what the value makes them).
 func newStore(t *testing.T) *gorillastore.Store {
 	t.Helper()
 	store, err := gorillastore.NewFromConfig(cookieseal.Config{
