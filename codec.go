@@ -23,8 +23,11 @@
 // # Errors
 //
 // Every Decode failure matches exactly one of [ErrInvalid], [ErrExpired],
-// [ErrUnknownKey] and [ErrTooLarge] with errors.Is. No error, log line or
-// formatting of a Codec contains a secret.
+// [ErrUnknownKey] and [ErrTooLarge] with errors.Is. The errors of Encode,
+// Reissue, Refresh, Decode and DecodeInfo also answer the methods of gorilla's
+// securecookie.Error (IsDecode, IsUsage, IsInternal, Cause), so code written
+// against that interface keeps working. No error, log line or formatting of a
+// Codec contains a secret.
 //
 // # Backwards compatibility
 //
@@ -191,7 +194,7 @@ type Codec struct {
 	legacy      []Decoder
 	json        JSON // nil functions: encoding/json
 
-	ring atomic.Pointer[keyring]
+	ring *atomic.Pointer[keyring] // shared with the codecs WithMaxAge makes
 }
 
 // New validates cfg and returns a Codec. Every configuration error is
@@ -219,6 +222,7 @@ func New(cfg Config) (*Codec, error) {
 		rand:        rand.Reader,
 		legacy:      append([]Decoder(nil), cfg.Legacy...),
 		json:        cfg.JSON,
+		ring:        new(atomic.Pointer[keyring]),
 	}
 	for i, d := range c.legacy {
 		if d == nil {
@@ -295,7 +299,8 @@ func GenerateSecret() string {
 // session's created-at, so that MaxLifetime counts from its start.
 func (c *Codec) Encode(name string, value any) (string, error) {
 	now := c.now().Unix()
-	return c.encode(name, value, c.maxLength, sealTimes{now, now})
+	v, err := c.encode(name, value, c.maxLength, sealTimes{now, now})
+	return v, encodeError(err)
 }
 
 // Reissue seals value again for the session that info describes, as
@@ -312,7 +317,8 @@ func (c *Codec) Encode(name string, value any) (string, error) {
 // opened has no trustworthy times: its re-issue starts both at now, as a
 // login would; so does a zero Info (no cookie was read), as Encode.
 func (c *Codec) Reissue(name string, value any, info Info) (string, error) {
-	return c.encode(name, value, c.maxLength, c.reissueTimes(info, false))
+	v, err := c.encode(name, value, c.maxLength, c.reissueTimes(info, false))
+	return v, encodeError(err)
 }
 
 // Refresh seals value for the session that info describes, moving its
@@ -321,7 +327,8 @@ func (c *Codec) Reissue(name string, value any, info Info) (string, error) {
 // now, MaxLifetime still from the session's start. A zero Info (no cookie
 // was read) or a Legacy one starts a session, as Encode does.
 func (c *Codec) Refresh(name string, value any, info Info) (string, error) {
-	return c.encode(name, value, c.maxLength, c.reissueTimes(info, true))
+	v, err := c.encode(name, value, c.maxLength, c.reissueTimes(info, true))
+	return v, encodeError(err)
 }
 
 // sealTimes are the times a cookie carries, in Unix seconds.
@@ -450,13 +457,14 @@ type Info struct {
 // into *json.RawMessage any cookie gives its JSON as sealed.
 func (c *Codec) Decode(name, value string, dst any) error {
 	_, err := c.decode(name, value, dst, c.maxLength)
-	return err
+	return decodeError(err, dst)
 }
 
 // DecodeInfo is Decode that also returns what the cookie's sealed header
 // knows: when it was issued, which key opened it, and whether to re-issue it.
 func (c *Codec) DecodeInfo(name, value string, dst any) (Info, error) {
-	return c.decode(name, value, dst, c.maxLength)
+	info, err := c.decode(name, value, dst, c.maxLength)
+	return info, decodeError(err, dst)
 }
 
 func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {

@@ -267,6 +267,13 @@ func (e *typedEncoder) append(b []byte, v any) ([]byte, error) {
 		}
 		return e.appendNamed(b, name, js)
 	}
+	// As gob does, a non-nil pointer to a registered type is flattened: it
+	// is written as the value it points to, and decodes as that value.
+	if rv := reflect.ValueOf(v); t.Kind() == reflect.Pointer && !rv.IsNil() {
+		if _, ok := registeredName(t.Elem()); ok {
+			return e.append(b, rv.Elem().Interface())
+		}
+	}
 	return nil, &UnsupportedTypeError{Type: fmt.Sprintf("%T", v)}
 }
 
@@ -673,7 +680,9 @@ var registry struct {
 // Register lets session values hold values of value's dynamic type, as
 // gob.Register does for gob: Encode writes such a value as its
 // encoding/json JSON under name, and Decode gives back a value of the same
-// type (a pointer if value is a pointer). Register every type under the same
+// type (a pointer if value is a pointer). As with gob, a non-nil pointer to a
+// registered type (not itself registered) is written as the value it points
+// to and decodes as that value. Register every type under the same
 // name in every program that seals or opens the cookies; a program that has
 // not registered a name opens the value as a [Named].
 //
