@@ -77,10 +77,16 @@ const (
 	// Decode refuses the cookie, to allow for clocks that differ across a
 	// fleet.
 	MaxClockSkew = time.Minute
-	// MaxPayloadSize caps the JSON a cookie can hold, in bytes, after
-	// decompression. Decode refuses more, so a compressed cookie cannot expand
-	// without bound, and Encode refuses what Decode would.
-	MaxPayloadSize = 256 << 10 // bytes
+	// DefaultMaxPayload caps the JSON a cookie can hold, in bytes, after
+	// decompression, when Config.MaxPayload is 0. Decode refuses more, so a
+	// compressed cookie cannot expand without bound, and Encode refuses what
+	// Decode would (SPEC.md section 5.2).
+	DefaultMaxPayload = 64 << 10 // bytes
+
+	// MaxPayloadSize is DefaultMaxPayload.
+	//
+	// Deprecated: the cap is Config.MaxPayload now; use DefaultMaxPayload.
+	MaxPayloadSize = DefaultMaxPayload
 )
 
 // Wire format v1 (SPEC.md).
@@ -105,7 +111,11 @@ type Config struct {
 
 	// MaxAge is how long a cookie stays valid after Encode. Zero means
 	// DefaultMaxAge (24 hours); negative is an error. It is checked against
-	// the sealed issued-at, so shortening it takes effect at once.
+	// the sealed issued-at, so shortening it takes effect at once. Cookies
+	// count whole seconds (SPEC.md section 4): a cookie is valid while the
+	// current Unix second minus its issued-at is at most MaxAge, and a MaxAge
+	// with a fraction of a second is rounded up to the next whole second, as
+	// the Max-Age attribute of a Set-Cookie header is.
 	MaxAge time.Duration
 
 	// RefreshAge makes DecodeInfo report Reissue for cookies at least this
@@ -116,6 +126,13 @@ type Config struct {
 	// MaxLength limits len(name) + 1 + len(value) of a cookie, as browsers
 	// count it. Zero means DefaultMaxLength (4096); negative is an error.
 	MaxLength int
+
+	// MaxPayload caps the JSON of one value, in bytes, after decompression.
+	// Encode refuses a larger value and Decode refuses a cookie that holds or
+	// inflates to more, with ErrTooLarge. Zero means DefaultMaxPayload
+	// (65536); negative is an error. Every server that shares the secrets
+	// should use the same cap.
+	MaxPayload int
 
 	// DisableCompression stops Encode from compressing. The zero value lets
 	// Encode compress a payload of 1024 bytes or more when that makes the
@@ -146,8 +163,8 @@ type Decoder interface {
 
 // Format prints the Config with every secret redacted, whatever the verb.
 func (c Config) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "cookieseal.Config{Secrets: [%d redacted], MaxAge: %v, RefreshAge: %v, MaxLength: %d, DisableCompression: %t, Legacy: [%d decoders]}",
-		len(c.Secrets), c.MaxAge, c.RefreshAge, c.MaxLength, c.DisableCompression, len(c.Legacy))
+	fmt.Fprintf(f, "cookieseal.Config{Secrets: [%d redacted], MaxAge: %v, RefreshAge: %v, MaxLength: %d, MaxPayload: %d, DisableCompression: %t, Legacy: [%d decoders]}",
+		len(c.Secrets), c.MaxAge, c.RefreshAge, c.MaxLength, c.MaxPayload, c.DisableCompression, len(c.Legacy))
 }
 
 // Codec seals values into cookies and opens them again. It is safe for
@@ -156,6 +173,7 @@ type Codec struct {
 	maxAge     time.Duration
 	refreshAge time.Duration
 	maxLength  int
+	maxPayload int
 	compress   bool
 	now        func() time.Time
 	rand       io.Reader // nonce source; crypto/rand unless a test sets it
@@ -176,10 +194,14 @@ func New(cfg Config) (*Codec, error) {
 	if cfg.MaxLength < 0 {
 		return nil, fmt.Errorf("cookieseal: negative MaxLength %d", cfg.MaxLength)
 	}
+	if cfg.MaxPayload < 0 {
+		return nil, fmt.Errorf("cookieseal: negative MaxPayload %d", cfg.MaxPayload)
+	}
 	c := &Codec{
 		maxAge:     cfg.MaxAge,
 		refreshAge: cfg.RefreshAge,
 		maxLength:  cfg.MaxLength,
+		maxPayload: cfg.MaxPayload,
 		compress:   !cfg.DisableCompression,
 		now:        cfg.Now,
 		rand:       rand.Reader,
@@ -192,6 +214,12 @@ func New(cfg Config) (*Codec, error) {
 	}
 	if c.maxAge == 0 {
 		c.maxAge = DefaultMaxAge
+	}
+	if frac := c.maxAge % time.Second; frac != 0 {
+		c.maxAge += time.Second - frac // whole seconds, rounded up
+	}
+	if c.maxPayload == 0 {
+		c.maxPayload = DefaultMaxPayload
 	}
 	if c.maxLength == 0 {
 		c.maxLength = DefaultMaxLength
@@ -262,8 +290,14 @@ func (c *Codec) encode(name string, value any, limit int) (string, error) {
 	}
 	s.plain = buf
 	payload := buf[prefix:]
-	if len(payload) > MaxPayloadSize {
-		return "", fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), MaxPayloadSize)
+	if len(payload) > c.maxPayload {
+		return "", fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), c.maxPayload)
+	}
+	// Never seal what Decode would refuse: json.Marshal writes RFC 8259, but
+	// a Marshaler or RawMessage may hold duplicate names, invalid UTF-8 or
+	// deep nesting.
+	if err := checkJSON(payload); err != nil {
+		return "", fmt.Errorf("cookieseal: encoding value: %w", err)
 	}
 	if c.compress {
 		z, ok := compressIfShorter(withLen(s.zip, prefix), payload)
@@ -382,17 +416,21 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 
 	payload := body[issuedAtSize:]
 	if h.Compressed {
-		if payload, err = appendInflate(s.zip[:0], payload, MaxPayloadSize); err != nil {
+		if payload, err = appendInflate(s.zip[:0], payload, c.maxPayload); err != nil {
 			clear(s.zip[:cap(s.zip)]) // partial output may be there
 			var big errInflateLimit
 			if errors.As(err, &big) {
-				return Info{}, fmt.Errorf("%w: value inflates past %d bytes", ErrTooLarge, MaxPayloadSize)
+				return Info{}, fmt.Errorf("%w: value inflates past %d bytes", ErrTooLarge, c.maxPayload)
 			}
 			return Info{}, fmt.Errorf("%w: decompressing: %w", ErrInvalid, err)
 		}
 		s.zip = payload // keep the grown buffer, zeroed on put
-	} else if len(payload) > MaxPayloadSize {
-		return Info{}, fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), MaxPayloadSize)
+	} else if len(payload) > c.maxPayload {
+		return Info{}, fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), c.maxPayload)
+	}
+	// Strict JSON before any parser sees the payload, whatever dst is.
+	if err := checkJSON(payload); err != nil {
+		return Info{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if err := unmarshal(payload, h.Typed, dst); err != nil {
 		return Info{}, fmt.Errorf("%w: %w", ErrInvalid, err)
@@ -421,11 +459,12 @@ func (c *Codec) checkAge(iat int64, now time.Time) (time.Time, time.Duration, er
 		return time.Unix(iat, 0), nanos - time.Duration(ahead)*time.Second, nil
 	}
 	behind := uint64(nowSec) - uint64(iat) // exact: iat <= nowSec
-	maxSec, maxNanos := uint64(c.maxAge/time.Second), c.maxAge%time.Second
-	if behind > maxSec || behind == maxSec && nanos > maxNanos {
-		return time.Time{}, 0, fmt.Errorf("%w: issued %s ago, max age %v", ErrExpired, ageString(behind, nanos), c.maxAge)
+	// Whole seconds (SPEC.md 4, step 7): valid while behind <= max age;
+	// maxAge is a whole number of seconds (New rounds it up).
+	if behind > uint64(c.maxAge/time.Second) {
+		return time.Time{}, 0, fmt.Errorf("%w: issued %s ago, max age %v", ErrExpired, ageString(behind, 0), c.maxAge)
 	}
-	// behind <= maxSec, so this fits in a Duration.
+	// behind <= the max age in seconds, so this fits in a Duration.
 	return time.Unix(iat, 0), time.Duration(behind)*time.Second + nanos, nil
 }
 
@@ -452,42 +491,40 @@ var errTampered = fmt.Errorf("%w: %w (tampered, or sealed for another cookie nam
 func unmarshal(payload []byte, typed bool, dst any) error {
 	switch d := dst.(type) {
 	case *json.RawMessage:
-		if !json.Valid(payload) {
-			return errors.New("payload is not JSON")
+		if typed {
+			// The typed form is checked on every path (SPEC.md 4, step 9).
+			if _, err := parseSessionValues(payload); err != nil {
+				return err
+			}
 		}
 		*d = append(json.RawMessage(nil), payload...)
 		return nil
 	case *map[any]any:
+		if typed {
+			m, err := parseSessionValues(payload)
+			if err != nil {
+				return err
+			}
+			*d = m
+			return nil
+		}
 		v, err := decodeJSON(payload)
 		if err != nil {
 			return err
 		}
-		var m map[any]any
-		if typed {
-			t, err := parseTyped(v)
-			if err != nil {
-				return err
-			}
-			var ok bool
-			if m, ok = t.(map[any]any); !ok {
-				return fmt.Errorf("session values hold %T, not a map", t)
-			}
-		} else if m, err = plainToValues(v); err != nil {
+		m, err := plainToValues(v)
+		if err != nil {
 			return err
 		}
 		*d = m
 		return nil
 	case *any:
 		if typed {
-			v, err := decodeJSON(payload)
+			m, err := parseSessionValues(payload)
 			if err != nil {
 				return err
 			}
-			t, err := parseTyped(v)
-			if err != nil {
-				return err
-			}
-			*d = t
+			*d = m
 			return nil
 		}
 	}
@@ -500,6 +537,24 @@ func unmarshal(payload []byte, typed bool, dst any) error {
 	}
 	reflect.ValueOf(dst).Elem().Set(fresh.Elem())
 	return nil
+}
+
+// parseSessionValues parses a typed payload (flag 0x02), which must be a map
+// tag of well-formed typed values.
+func parseSessionValues(payload []byte) (map[any]any, error) {
+	v, err := decodeJSON(payload)
+	if err != nil {
+		return nil, err
+	}
+	t, err := parseTyped(v)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := t.(map[any]any)
+	if !ok {
+		return nil, fmt.Errorf("session values hold %T, not a map", t)
+	}
+	return m, nil
 }
 
 // decodeLegacy hands a value that is not a cookieseal cookie to the legacy
