@@ -286,6 +286,7 @@ func genOpen(t *testing.T) {
 
 	// 4.3 Header: size, version, flags.
 	g.raw("open/header/53-bytes", "4.3", "53 bytes, one short of the minimum", one, "session", b64(rawBytes(t, *obj.Cookie)[:53]), opts{}, "invalid")
+	g.raw("open/header/53-bytes-unknown-key", "4.3", "53 bytes naming a key that is not in the ring: the length is checked before the key", vectorSecrets[1:2], "session", b64(rawBytes(t, *obj.Cookie)[:53]), opts{}, "invalid")
 	g.fail("open/header/54-bytes-empty-payload", "4.9", "54 bytes, authentic, with an empty payload: not JSON", s(``), opts{}, "invalid")
 	g.fail("open/header/version-0", "4.3", "version byte 0, authentic under that header", sealed{secrets: one, version: ptr(byte(0)), body: []byte(`"v"`)}, opts{}, "invalid")
 	g.fail("open/header/version-2", "4.3", "version byte 2, authentic under that header", sealed{secrets: one, version: ptr(byte(2)), body: []byte(`"v"`)}, opts{}, "invalid")
