@@ -83,22 +83,9 @@ const (
 	// Decode would (SPEC.md section 5.2).
 	DefaultMaxPayload = 64 << 10 // bytes
 
-	// MaxPayloadSize is DefaultMaxPayload.
-	//
-	// Deprecated: the cap is Config.MaxPayload now; use DefaultMaxPayload.
+	// MaxPayloadSize is DefaultMaxPayload, under its earlier name; a Codec's
+	// cap is Config.MaxPayload.
 	MaxPayloadSize = DefaultMaxPayload
-)
-
-// Wire format v1 (SPEC.md).
-const (
-	version1    = 0x01
-	flagDeflate = 1 << 0 // the payload is raw DEFLATE
-	flagTyped   = 1 << 1 // the payload is in the typed session-values form
-	flagsKnown  = flagDeflate | flagTyped
-
-	headerSize   = 1 + 4 + 1 // version, key ID, flags
-	issuedAtSize = 8         // bytes, big-endian Unix seconds
-	overhead     = headerSize + nonceSize + issuedAtSize + tagSize
 )
 
 // Config configures a Codec. Only Secrets is required.
@@ -313,9 +300,7 @@ func (c *Codec) encode(name string, value any, limit int) (string, error) {
 
 	buf = slices.Grow(buf, tagSize) // so that Seal appends the tag in place
 	k := c.ring.Load().keys[0]
-	buf[0] = version1
-	binary.BigEndian.PutUint32(buf[1:5], uint32(k.id))
-	buf[5] = flags
+	putHeader(buf, k.id, flags)
 	nonce := buf[headerSize : headerSize+nonceSize]
 	if _, err := io.ReadFull(c.rand, nonce); err != nil {
 		return "", fmt.Errorf("cookieseal: reading a random nonce: %w", err)
@@ -329,15 +314,6 @@ func (c *Codec) encode(name string, value any, limit int) (string, error) {
 	}
 	s.out = base64.RawURLEncoding.AppendEncode(s.out[:0], sealed)
 	return string(s.out), nil
-}
-
-// appendAdditionalData appends what the AEAD authenticates besides the
-// plaintext: the header, then the cookie name prefixed by its length, so that
-// no two (name, value) pairs share associated data.
-func appendAdditionalData(ad, header []byte, name string) []byte {
-	ad = append(ad, header...)
-	ad = binary.BigEndian.AppendUint32(ad, uint32(len(name)))
-	return append(ad, name...)
 }
 
 // Info is what DecodeInfo learns from a cookie besides its value.
@@ -409,24 +385,19 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	}
 
 	now := c.now()
-	issued, age, err := c.checkAge(int64(binary.BigEndian.Uint64(body)), now)
+	iat, rest := issuedAt(body)
+	issued, age, err := c.checkAge(iat, now)
 	if err != nil {
 		return Info{}, err
 	}
 
-	payload := body[issuedAtSize:]
+	payload, err := openPayload(s.zip[:0], rest, h.Compressed, c.maxPayload)
+	if err != nil {
+		clear(s.zip[:cap(s.zip)]) // partial output may be there
+		return Info{}, err
+	}
 	if h.Compressed {
-		if payload, err = appendInflate(s.zip[:0], payload, c.maxPayload); err != nil {
-			clear(s.zip[:cap(s.zip)]) // partial output may be there
-			var big errInflateLimit
-			if errors.As(err, &big) {
-				return Info{}, fmt.Errorf("%w: value inflates past %d bytes", ErrTooLarge, c.maxPayload)
-			}
-			return Info{}, fmt.Errorf("%w: decompressing: %w", ErrInvalid, err)
-		}
 		s.zip = payload // keep the grown buffer, zeroed on put
-	} else if len(payload) > c.maxPayload {
-		return Info{}, fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), c.maxPayload)
 	}
 	// Strict JSON before any parser sees the payload, whatever dst is.
 	if err := checkJSON(payload); err != nil {

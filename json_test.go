@@ -349,3 +349,16 @@ func FuzzCheckJSON(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCheckJSON is the strict check's own cost on the benchmarks'
+// 279-byte session (BenchmarkCodec/size=small decodes it).
+func BenchmarkCheckJSON(b *testing.B) {
+	small, _, _ := benchValuesInternal()
+	b.SetBytes(int64(len(small)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := checkJSON(small); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
