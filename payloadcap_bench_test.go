@@ -3,6 +3,7 @@ package cookieseal
 import (
 	"bytes"
 	"compress/flate"
+	"errors"
 	"testing"
 	"time"
 )
@@ -57,3 +58,24 @@ func deflateBest(src []byte) []byte {
 
 // benchPayloadCap is the cap BenchmarkPayloadCap fills: the default.
 const benchPayloadCap = DefaultMaxPayload
+
+// BenchmarkPayloadCapOversize is the cookie an attacker built for the old
+// 256 KiB cap (about 450 bytes inflating to 262144) against today's default
+// cap: refused as too large once inflating passes 65536 bytes.
+func BenchmarkPayloadCapOversize(b *testing.B) {
+	c, err := New(Config{Secrets: []string{GenerateSecret()}, Now: func() time.Time { return time.Unix(1795700000, 0) }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cookie := sealRaw(b, c, "session", flagDeflate, 1795700000, deflateBest(bombPayload(256<<10)))
+	var v any
+	if err := c.Decode("session", cookie, &v); !errors.Is(err, ErrTooLarge) {
+		b.Fatalf("got %v, want ErrTooLarge", err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var v any
+		_ = c.Decode("session", cookie, &v)
+	}
+	b.ReportMetric(float64(len(cookie)), "cookie-bytes")
+}
