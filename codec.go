@@ -336,6 +336,11 @@ type Info struct {
 // A value encoded from a map[interface{}]interface{} decodes into
 // *map[interface{}]interface{} (or *interface{}) with its Go types kept;
 // into *json.RawMessage any cookie gives its JSON as sealed.
+//
+// Whatever dst is, the JSON must be strict (SPEC.md section 5.3: valid
+// UTF-8, no duplicate member names, finite numbers, at most 512 levels of
+// nesting, nothing after the value) and a typed cookie's JSON well-formed
+// typed values, or Decode fails with ErrInvalid before anything unmarshals.
 func (c *Codec) Decode(name, value string, dst any) error {
 	_, err := c.decode(name, value, dst, c.maxLength)
 	return err
