@@ -193,12 +193,18 @@ func runOpenCase(t *testing.T, c confCase) {
 		if want != nil {
 			requireClass(t, err, want)
 			assert.Equal(t, "untouched", string(raw), "dst untouched")
+			var v any = "untouched"
+			requireClass(t, codec.Decode(name, *c.Cookie, &v), want)
+			assert.Equal(t, "untouched", v, "*any untouched")
 			return
 		}
 		require.NoError(t, err)
 		require.NotNil(t, c.Payload)
 		assert.Equal(t, *c.Payload, string(raw), "payload")
 		checkOpenInfo(t, c, info)
+		// Every other plain-JSON path agrees (SPEC.md 4, steps 9 and 10).
+		var v any
+		assert.NoError(t, codec.Decode(name, *c.Cookie, &v), "into *any")
 	case "values":
 		m := map[any]any{"untouched": true}
 		info, err := codec.DecodeInfo(name, *c.Cookie, &m)
