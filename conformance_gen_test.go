@@ -23,12 +23,17 @@ import (
 // confGen collects the cases of one file.
 type confGen struct {
 	t     *testing.T
+	dir   string
 	file  confFile
 	names map[string]bool
 }
 
+// confOutDir is where the generator writes: conformanceDir, or a temporary
+// folder when TestConformanceUpToDate compares.
+var confOutDir = conformanceDir
+
 func newConfGen(t *testing.T, description string) *confGen {
-	return &confGen{t: t, file: confFile{Suite: "cookieseal conformance", Format: 1, Description: description}, names: map[string]bool{}}
+	return &confGen{t: t, dir: confOutDir, file: confFile{Suite: "cookieseal conformance", Format: 1, Description: description}, names: map[string]bool{}}
 }
 
 func (g *confGen) add(c confCase) {
@@ -45,7 +50,7 @@ func (g *confGen) write(name string) {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	require.NoError(g.t, enc.Encode(g.file))
-	require.NoError(g.t, os.WriteFile(filepath.Join(conformanceDir, name), buf.Bytes(), 0o644))
+	require.NoError(g.t, os.WriteFile(filepath.Join(g.dir, name), buf.Bytes(), 0o644))
 }
 
 // sealed describes an authentic cookie for a case: the ring, the index of
@@ -159,8 +164,11 @@ func (g *confGen) raw(id, spec, desc string, secrets []string, name, cookie stri
 	g.add(c)
 }
 
+// generatedFiles are the files writeConformance writes.
+var generatedFiles = []string{"keys.json", "rings.json", "open.json", "payload.json", "json.json"}
+
 func writeConformance(t *testing.T) {
-	require.NoError(t, os.MkdirAll(conformanceDir, 0o755))
+	require.NoError(t, os.MkdirAll(confOutDir, 0o755))
 	genKeys(t)
 	genRings(t)
 	genOpen(t)
@@ -474,4 +482,26 @@ func vectorCart(n int) []vectorCartItem {
 		items[i] = vectorCartItem{SKU: fmt.Sprintf("SKU-%06d", 100000+i*37), Name: fmt.Sprintf("Item number %d, blue", i), Qty: 1 + i%4, Price: 9.99 + float64(i)}
 	}
 	return items
+}
+
+// TestConformanceUpToDate regenerates the suite into a temporary folder and
+// compares it with testdata: a generator changed without -update (or a
+// change in what Go's encoders write) shows here.
+func TestConformanceUpToDate(t *testing.T) {
+	if *update {
+		t.Skip("TestConformance -update rewrites the files")
+	}
+	dir := t.TempDir()
+	confOutDir = dir
+	defer func() { confOutDir = conformanceDir }()
+	writeConformance(t)
+	for _, name := range generatedFiles {
+		want, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		got, err := os.ReadFile(filepath.Join(conformanceDir, name))
+		require.NoError(t, err)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from what the generator writes: run go test -run TestConformance -update . and review the diff", name)
+		}
+	}
 }
