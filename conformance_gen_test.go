@@ -56,15 +56,16 @@ func (g *confGen) write(name string) {
 // sealed describes an authentic cookie for a case: the ring, the index of
 // the sealing secret, the header and the plaintext.
 type sealed struct {
-	secrets []string
-	by      int     // index of the sealing secret in secrets
-	name    *string // nil: "session"
-	version *byte   // nil: 1
-	keyID   *uint32 // nil: the sealing secret's
-	flags   byte
-	issued  int64 // 0: vectorNow
-	created int64 // with flag 0x04 only
-	body    []byte
+	secrets  []string
+	by       int     // index of the sealing secret in secrets
+	name     *string // nil: "session"
+	version  *byte   // nil: 1
+	keyID    *uint32 // nil: the sealing secret's
+	flags    byte
+	issued   int64 // 0: vectorNow
+	created  int64 // with flag 0x04 only
+	rawFlags bool  // write no created-at even with flag 0x04
+	body     []byte
 }
 
 func (s sealed) cookieName() string {
@@ -80,16 +81,20 @@ func (g *confGen) seal(id string, s sealed) string {
 	if s.version != nil {
 		v = *s.version
 	}
+	if s.rawFlags {
+		return sealConformanceRaw(g.t, s.secrets[s.by], s.cookieName(), v, s.flags, s.issued, caseNonce(id), s.body)
+	}
 	return sealConformance(g.t, s.secrets[s.by], s.cookieName(), v, s.keyID, s.flags, s.issued, s.created, caseNonce(id), s.body)
 }
 
 // opts are the case fields besides the cookie.
 type opts struct {
-	now        int64 // 0: vectorNow
-	maxAge     *int64
-	maxLength  *int
-	maxPayload *int
-	openAs     string
+	now         int64 // 0: vectorNow
+	maxAge      *int64
+	maxLifetime *int64
+	maxLength   *int
+	maxPayload  *int
+	openAs      string
 }
 
 func (o opts) apply(c *confCase) {
@@ -98,7 +103,7 @@ func (o opts) apply(c *confCase) {
 		now = vectorNow
 	}
 	c.Now = &now
-	c.MaxAge, c.MaxLength, c.MaxPayload = o.maxAge, o.maxLength, o.maxPayload
+	c.MaxAge, c.MaxLifetime, c.MaxLength, c.MaxPayload = o.maxAge, o.maxLifetime, o.maxLength, o.maxPayload
 	c.OpenAs = o.openAs
 	if c.OpenAs == "" {
 		c.OpenAs = "json"
@@ -131,7 +136,7 @@ func (g *confGen) ok(id, spec, desc string, s sealed, o opts) confCase {
 	if c.OpenAs == "values" {
 		var m map[any]any
 		if s.flags&flagTyped != 0 {
-			m, err = parseSessionValues(payload)
+			m, err = parseTypedPayload(payload, false)
 			require.NoError(g.t, err, id)
 		} else {
 			v, err := decodeJSON(payload)
@@ -340,8 +345,24 @@ func genOpen(t *testing.T) {
 	g.fail("open/time/expired-before-payload", "4.7", "expired, with a payload that is not JSON: the age is checked first", s(`not json`), opts{now: vectorNow + day + 1}, "expired")
 	g.fail("open/time/expired-before-inflate", "4.7", "expired, with a corrupt DEFLATE body: the age is checked first", sealed{secrets: one, flags: flagDeflate, body: []byte{0x07}}, opts{now: vectorNow + day + 1}, "expired")
 	g.fail("open/time/future-before-size", "4.7", "beyond the skew, with a payload over max_payload: the time is checked first", sealed{secrets: one, issued: vectorNow + 61, body: []byte(`"` + strings.Repeat("a", 70) + `"`)}, opts{maxPayload: ptr(64)}, "invalid")
+
+	// 4.6 and 4.7 with flag 0x04: created-at and max_lifetime.
+	const hour = 3600
+	g.ok("open/created/before-issued", "4.6", "flag 0x04: created_at an hour before issued_at (a refreshed session)", sealed{secrets: one, flags: flagCreated, created: vectorNow - hour, body: []byte(`"v"`)}, opts{})
+	g.ok("open/created/equal-to-issued", "4.6", "flag 0x04 with created_at equal to issued_at: accepted (a sealer leaves the flag out then)", sealed{secrets: one, flags: flagCreated, created: vectorNow, body: []byte(`"v"`)}, opts{})
+	g.ok("open/created/with-deflate-and-typed", "4.6", "flags 0x07: created-at, then a DEFLATE body of session values", sealed{secrets: one, flags: flagCreated | flagDeflate | flagTyped, created: vectorNow - hour, body: deflate(nil, []byte(`{"map":{"n":1}}`))}, opts{openAs: "values"})
+	g.fail("open/created/after-issued", "4.6", "flag 0x04 with created_at one second after issued_at", sealed{secrets: one, flags: flagCreated, created: vectorNow + 1, body: []byte(`"v"`)}, opts{}, "invalid")
+	g.fail("open/created/missing", "4.6", "flag 0x04 with 15 plaintext bytes: no room for created_at", sealed{secrets: one, body: []byte("1234567")}.withFlags(flagCreated), opts{}, "invalid")
+	g.ok("open/lifetime/at-max-lifetime", "4.7", "now - created_at is exactly max_lifetime", sealed{secrets: one, flags: flagCreated, created: vectorNow - 2*hour, body: []byte(`"v"`)}, opts{maxLifetime: ptr(int64(2 * hour))})
+	g.fail("open/lifetime/max-lifetime-plus-1", "4.7", "now - created_at is max_lifetime + 1, well within max_age", sealed{secrets: one, flags: flagCreated, created: vectorNow - 2*hour - 1, body: []byte(`"v"`)}, opts{maxLifetime: ptr(int64(2 * hour))}, "expired")
+	g.fail("open/lifetime/from-issued-without-flag", "4.7", "no flag 0x04: max_lifetime counts from issued_at", s(`"v"`), opts{now: vectorNow + 2*hour + 1, maxLifetime: ptr(int64(2 * hour))}, "expired")
+	g.ok("open/lifetime/none-by-default", "4.7", "created_at ten years ago and no max_lifetime: only max_age applies", sealed{secrets: one, flags: flagCreated, created: vectorNow - 10*365*86400, body: []byte(`"v"`)}, opts{})
+	g.fail("open/lifetime/min-int64", "4.7", "created_at is -2^63 under a max_lifetime: expired, no overflow", sealed{secrets: one, flags: flagCreated, created: math.MinInt64, body: []byte(`"v"`)}, opts{maxLifetime: ptr(int64(hour))}, "expired")
 	g.write("open.json")
 }
+
+// withFlags sets flags without the fields they imply, for malformed cases.
+func (s sealed) withFlags(f byte) sealed { s.flags, s.rawFlags = f, true; return s }
 
 func genPayload(t *testing.T) {
 	g := newConfGen(t, "Payload size cap and compression (SPEC.md sections 4.8, 5.1, 5.2). DEFLATE bodies are hand-made stored blocks or Go's writer's bytes; seal.body carries them.")
@@ -504,4 +525,11 @@ func TestConformanceUpToDate(t *testing.T) {
 			t.Errorf("%s differs from what the generator writes: run go test -run TestConformance -update . and review the diff", name)
 		}
 	}
+}
+
+// sealConformanceRaw seals u64be(issued) || body under any flags, with no
+// created-at whatever the flags say.
+func sealConformanceRaw(t testing.TB, secret, name string, version, flags byte, issued int64, nonce, body []byte) string {
+	pt := append(binary.BigEndian.AppendUint64(nil, uint64(issued)), body...)
+	return sealPlaintext(t, secret, name, version, nil, flags, nonce, pt)
 }

@@ -79,10 +79,14 @@ var confResults = map[string]error{"ok": nil, "invalid": ErrInvalid, "expired": 
 
 // conformanceRunners runs the cases of files whose cases are neither open,
 // key nor ring cases (chunks.json); other test files register theirs.
-var conformanceRunners = map[string]func(t *testing.T, c confCase, raw json.RawMessage){}
+var conformanceRunners = map[string]func(t *testing.T, c confCase, raw json.RawMessage){
+	"chunks.json": func(t *testing.T, _ confCase, _ json.RawMessage) {
+		t.Skip("TestConformanceChunks runs chunks.json")
+	},
+}
 
 // conformanceConfig, when set, applies case fields this file does not know
-// (max_lifetime) to the codec's Config; without it such a case fails.
+// to the codec's Config.
 var conformanceConfig func(cfg *Config, c confCase)
 
 func TestConformance(t *testing.T) {
@@ -162,8 +166,8 @@ func caseCodec(t *testing.T, c confCase, clock int64, nonce []byte) *Codec {
 	if c.MaxPayload != nil {
 		cfg.MaxPayload = *c.MaxPayload
 	}
-	if c.MaxLifetime != nil && *c.MaxLifetime != 0 {
-		require.NotNil(t, conformanceConfig, "max_lifetime needs conformanceConfig")
+	if c.MaxLifetime != nil {
+		cfg.MaxLifetime = time.Duration(*c.MaxLifetime) * time.Second
 	}
 	if conformanceConfig != nil {
 		conformanceConfig(&cfg, c)
@@ -238,18 +242,12 @@ func checkOpenInfo(t *testing.T, c confCase, info Info) {
 	h, err := Inspect(*c.Cookie)
 	require.NoError(t, err)
 	require.NotNil(t, c.Flags)
-	flags := 0
-	if h.Compressed {
-		flags |= flagDeflate
-	}
-	if h.Typed {
-		flags |= flagTyped
-	}
+	flags := int(rawBytes(t, *c.Cookie)[5])
 	assert.Equal(t, *c.Flags, flags, "flags")
-	// created_at: equal to issued_at unless flag 0x04 (H2 checks it there).
-	if *c.Flags&0x04 == 0 && c.CreatedAt != nil {
-		assert.Equal(t, *c.IssuedAt, *c.CreatedAt, "created_at without flag 0x04")
-	}
+	assert.Equal(t, flags&flagDeflate != 0, h.Compressed, "Inspect: compressed")
+	assert.Equal(t, flags&flagTyped != 0, h.Typed, "Inspect: typed")
+	require.NotNil(t, c.CreatedAt)
+	assert.Equal(t, *c.CreatedAt, info.CreatedAt.Unix(), "created_at")
 }
 
 // checkSeal reproduces an ok case's cookie from its seal inputs with the
@@ -284,7 +282,7 @@ func checkSeal(t *testing.T, c confCase, name string) {
 	codec.compress = s.Flags&flagDeflate != 0
 	var value any = json.RawMessage(payload)
 	if s.Flags&flagTyped != 0 {
-		m, err := parseSessionValues(payload)
+		m, err := parseTypedPayload(payload, false)
 		require.NoError(t, err)
 		if enc, err := appendMap(nil, m); err != nil || !bytes.Equal(enc, payload) {
 			return // not the canonical encoding Encode writes
@@ -319,6 +317,16 @@ func sealingSecret(t *testing.T, secrets []string, keyID string) string {
 // nil means the secret's own; created is written only with flag 0x04.
 func sealConformance(t testing.TB, secret, name string, version byte, keyID *uint32, flags byte, issued, created int64, nonce, body []byte) string {
 	t.Helper()
+	pt := binary.BigEndian.AppendUint64(nil, uint64(issued))
+	if flags&flagCreated != 0 {
+		pt = binary.BigEndian.AppendUint64(pt, uint64(created))
+	}
+	return sealPlaintext(t, secret, name, version, keyID, flags, nonce, append(pt, body...))
+}
+
+// sealPlaintext seals any plaintext under any header.
+func sealPlaintext(t testing.TB, secret, name string, version byte, keyID *uint32, flags byte, nonce, pt []byte) string {
+	t.Helper()
 	id, k, err := deriveKey(secret)
 	require.NoError(t, err)
 	a, err := newAEAD(k)
@@ -328,11 +336,6 @@ func sealConformance(t testing.TB, secret, name string, version byte, keyID *uin
 	}
 	hdr := []byte{version, 0, 0, 0, 0, flags}
 	binary.BigEndian.PutUint32(hdr[1:5], uint32(id))
-	pt := binary.BigEndian.AppendUint64(nil, uint64(issued))
-	if flags&0x04 != 0 {
-		pt = binary.BigEndian.AppendUint64(pt, uint64(created))
-	}
-	pt = append(pt, body...)
 	out := append(append(slices.Clone(hdr), nonce...), a.Seal(nil, nonce, pt, appendAdditionalData(nil, hdr, name))...)
 	return b64(out)
 }

@@ -14,7 +14,7 @@ import (
 // so that the spec and the code can be read side by side; Codec (codec.go)
 // is the API on top. Other parts of the format live in their own files:
 // the ring rules of section 1.3 in keyring.go (newKeyring), the age checks of
-// section 4 step 7 in codec.go (checkAge), the DEFLATE mechanics of section
+// section 4 step 7 in codec.go (checkAge, checkLifetime), the DEFLATE mechanics of section
 // 5.2 in compress.go (appendInflate), the strict JSON of section 5.3 in
 // json.go (checkJSON), and the typed values of section 6 in values.go.
 
@@ -57,13 +57,15 @@ func deriveKey(secret string) (KeyID, []byte, error) {
 // fixed fields, in bytes.
 const (
 	version1    = 0x01
-	flagDeflate = 1 << 0                  // the payload is raw DEFLATE
-	flagTyped   = 1 << 1                  // the payload is in the typed session-values form
-	flagsKnown  = flagDeflate | flagTyped // bits 2-7 MUST be zero (flag 0x04, created-at: H2)
+	flagDeflate = 1 << 0                                // the payload is raw DEFLATE
+	flagTyped   = 1 << 1                                // the payload is in the typed session-values form
+	flagCreated = 1 << 2                                // a created-at follows the issued-at
+	flagsKnown  = flagDeflate | flagTyped | flagCreated // bits 3-7 MUST be zero
 
-	headerSize   = 1 + 4 + 1                                       // version, key ID, flags
-	issuedAtSize = 8                                               // bytes, big-endian Unix seconds
-	overhead     = headerSize + nonceSize + issuedAtSize + tagSize // 54: the smallest cookie
+	headerSize    = 1 + 4 + 1                                       // version, key ID, flags
+	issuedAtSize  = 8                                               // bytes, big-endian Unix seconds
+	createdAtSize = 8                                               // bytes, big-endian Unix seconds, with flagCreated
+	overhead      = headerSize + nonceSize + issuedAtSize + tagSize // 54: the smallest cookie
 )
 
 // ---------------------------------------------------------------------------
@@ -202,12 +204,25 @@ func parseHeader(raw []byte) (Header, error) {
 // ---------------------------------------------------------------------------
 // Section 4, step 6: the times at the start of the plaintext.
 
-// issuedAt reads the signed issued-at of an opened plaintext, which is at
-// least issuedAtSize bytes long (parseHeader saw to that), and returns it
-// with the body after it.
-// (Flag 0x04, created-at after issued-at, is H2's: it goes here.)
-func issuedAt(plaintext []byte) (int64, []byte) {
-	return int64(binary.BigEndian.Uint64(plaintext)), plaintext[issuedAtSize:]
+// readTimes reads the signed issued-at of an opened plaintext, which is at
+// least issuedAtSize bytes long (parseHeader saw to that), and with flag
+// 0x04 the created-at after it, and returns them with the body. The
+// created-at is the issued-at when the flag is clear; a created-at after the
+// issued-at, or a flag without one, is invalid.
+func readTimes(plaintext []byte, flags byte) (issued, created int64, body []byte, err error) {
+	issued = int64(binary.BigEndian.Uint64(plaintext))
+	body = plaintext[issuedAtSize:]
+	if flags&flagCreated == 0 {
+		return issued, issued, body, nil
+	}
+	if len(body) < createdAtSize {
+		return 0, 0, nil, fmt.Errorf("%w: created-at flag set, but no created-at", ErrInvalid)
+	}
+	created = int64(binary.BigEndian.Uint64(body))
+	if created > issued {
+		return 0, 0, nil, fmt.Errorf("%w: created after it was issued", ErrInvalid)
+	}
+	return issued, created, body[createdAtSize:], nil
 }
 
 // ---------------------------------------------------------------------------

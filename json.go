@@ -37,11 +37,17 @@ type jsonError struct {
 }
 
 func (e *jsonError) Error() string {
-	return fmt.Sprintf("payload is not strict JSON: %s at offset %d", e.msg, e.off)
+	return fmt.Sprintf("%s: %s at offset %d", errNotJSON, e.msg, e.off)
 }
 
+// Unwrap makes every jsonError match errNotJSON.
+func (e *jsonError) Unwrap() error { return errNotJSON }
+
+// errNotJSON is what every checkJSON error matches.
+var errNotJSON = errors.New("payload is not strict JSON")
+
 // errJSONEmpty is checkJSON's error for a payload with no value at all.
-var errJSONEmpty = errors.New("payload is not strict JSON: no value")
+var errJSONEmpty = fmt.Errorf("%w: no value", errNotJSON)
 
 // jsonName is the span of one member name inside the payload, quotes
 // excluded; escaped says whether it holds a backslash, in which case its
