@@ -35,14 +35,14 @@ const (
 	confValuesPath   = "testdata/conformance/values.json"
 )
 
-type confFile struct {
-	Suite       string     `json:"suite"`
-	Format      int        `json:"format"`
-	Description string     `json:"description"`
-	Cases       []confCase `json:"cases"`
+type valuesConfFile struct {
+	Suite       string           `json:"suite"`
+	Format      int              `json:"format"`
+	Description string           `json:"description"`
+	Cases       []valuesConfCase `json:"cases"`
 }
 
-type confSeal struct {
+type valuesConfSeal struct {
 	IssuedAt  int64  `json:"issued_at"`
 	CreatedAt int64  `json:"created_at"`
 	Flags     byte   `json:"flags"`
@@ -50,23 +50,23 @@ type confSeal struct {
 	Body      string `json:"body"`
 }
 
-type confCase struct {
-	ID          string    `json:"id"`
-	Spec        string    `json:"spec"`
-	Description string    `json:"description"`
-	Secrets     []string  `json:"secrets"`
-	Name        string    `json:"name"`
-	Now         int64     `json:"now"`
-	OpenAs      string    `json:"open_as"`
-	Cookie      string    `json:"cookie"`
-	Result      string    `json:"result"`
-	Payload     *string   `json:"payload,omitempty"`
-	IssuedAt    *int64    `json:"issued_at,omitempty"`
-	CreatedAt   *int64    `json:"created_at,omitempty"`
-	KeyID       string    `json:"key_id,omitempty"`
-	Flags       *byte     `json:"flags,omitempty"`
-	Values      *string   `json:"values,omitempty"`
-	Seal        *confSeal `json:"seal,omitempty"`
+type valuesConfCase struct {
+	ID          string          `json:"id"`
+	Spec        string          `json:"spec"`
+	Description string          `json:"description"`
+	Secrets     []string        `json:"secrets"`
+	Name        string          `json:"name"`
+	Now         int64           `json:"now"`
+	OpenAs      string          `json:"open_as"`
+	Cookie      string          `json:"cookie"`
+	Result      string          `json:"result"`
+	Payload     *string         `json:"payload,omitempty"`
+	IssuedAt    *int64          `json:"issued_at,omitempty"`
+	CreatedAt   *int64          `json:"created_at,omitempty"`
+	KeyID       string          `json:"key_id,omitempty"`
+	Flags       *byte           `json:"flags,omitempty"`
+	Values      *string         `json:"values,omitempty"`
+	Seal        *valuesConfSeal `json:"seal,omitempty"`
 }
 
 // sealBody is the test-only low-level sealer: any flags, any body (the
@@ -306,8 +306,8 @@ func confNonce(id string) []byte {
 	return sum[:nonceSize]
 }
 
-func buildValuesFile(t *testing.T) confFile {
-	f := confFile{
+func buildValuesFile(t *testing.T) valuesConfFile {
+	f := valuesConfFile{
 		Suite:  "cookieseal conformance",
 		Format: 1,
 		Description: "Typed session values (SPEC.md section 6). open_as \"values\": open into session values; on ok, `values` is the canonical typed " +
@@ -325,7 +325,7 @@ func buildValuesFile(t *testing.T) confFile {
 		if utf8.ValidString(vc.payload) && len(vc.payload) < 200 && vc.want == "" {
 			desc += ": " + vc.payload
 		}
-		c := confCase{ID: vc.id, Spec: vc.spec, Description: desc, Secrets: []string{confValuesSecret}, Name: confValuesName,
+		c := valuesConfCase{ID: vc.id, Spec: vc.spec, Description: desc, Secrets: []string{confValuesSecret}, Name: confValuesName,
 			Now: confValuesNow, OpenAs: "values", Cookie: cookie, Result: "invalid"}
 		if vc.want != "" {
 			iat, fl, payload, values := int64(confValuesNow), vc.flags, vc.payload, vc.want
@@ -333,7 +333,7 @@ func buildValuesFile(t *testing.T) confFile {
 			require.NoError(t, err)
 			c.Result, c.Payload, c.IssuedAt, c.CreatedAt, c.Flags, c.Values = "ok", &payload, &iat, &iat, &fl, &values
 			c.KeyID = r.keys[0].id.String()
-			c.Seal = &confSeal{IssuedAt: iat, CreatedAt: iat, Flags: fl, Nonce: hex.EncodeToString(nonce), Body: hex.EncodeToString(body)}
+			c.Seal = &valuesConfSeal{IssuedAt: iat, CreatedAt: iat, Flags: fl, Nonce: hex.EncodeToString(nonce), Body: hex.EncodeToString(body)}
 		}
 		f.Cases = append(f.Cases, c)
 		if vc.asJSON {
@@ -361,7 +361,7 @@ func TestConformanceValues(t *testing.T) {
 	}
 	b, err := os.ReadFile(confValuesPath)
 	require.NoError(t, err)
-	var f confFile
+	var f valuesConfFile
 	require.NoError(t, json.Unmarshal(b, &f))
 	require.Equal(t, "cookieseal conformance", f.Suite)
 	require.NotEmpty(t, f.Cases)
@@ -375,7 +375,7 @@ func TestConformanceValues(t *testing.T) {
 
 // runValuesCase runs one case as any implementation would. (H1's generic
 // runner supersedes this one when it lands.)
-func runValuesCase(t *testing.T, cc confCase) {
+func runValuesCase(t *testing.T, cc valuesConfCase) {
 	c, err := New(Config{Secrets: cc.Secrets, Now: func() time.Time { return time.Unix(cc.Now, 0) }})
 	require.NoError(t, err)
 	var info Info
