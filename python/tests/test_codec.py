@@ -629,7 +629,7 @@ def test_seal_refuses_created_after_issued_and_bad_times() -> None:
 
 
 def test_key_derivation_matches_the_vectors_key_id() -> None:
-    # vectors.json: the cookie sealed with secret-1 names key f7277be0.
+    # conformance/open.json: cookies sealed with secret-1 name key f7277be0.
     _, kid = cookieseal.derive_key("cookieseal-test-vector-secret-1-PUBLIC-never-use")
     assert kid == "f7277be0"
 

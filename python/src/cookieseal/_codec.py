@@ -273,6 +273,10 @@ class Codec:
             issued_at = self.now()
         if created_at is None:
             created_at = issued_at
+        if isinstance(created_at, int) and isinstance(issued_at, int) and created_at > issued_at:
+            raise ValueError("cookieseal: created_at cannot be after issued_at")
+        if created_at != issued_at:
+            flags |= FLAG_CREATED  # only then (SPEC 3.1)
         body = payload
         if self.compress and len(payload) >= COMPRESS_MIN:
             z = zlib.compressobj(6, zlib.DEFLATED, -15)
@@ -284,20 +288,18 @@ class Codec:
     def _seal_raw(
         self, name: str, flags: int, body: bytes, issued_at: int, created_at: int, nonce: bytes, limit: int | None = None
     ) -> str:
-        """Seal body (the bytes after the times) as it is. The flag 0x04 is
-        set here, exactly when created_at differs from issued_at."""
+        """Seal body (the bytes after the times) as it is, under these flags:
+        the plaintext holds created_at exactly when flags has 0x04 (the
+        conformance suite's sealing reproduction; _seal_payload sets 0x04
+        only when created_at differs from issued_at)."""
         for t in (issued_at, created_at):
             if isinstance(t, bool) or not isinstance(t, int) or not _INT64_MIN <= t <= _INT64_MAX:
                 raise ValueError("cookieseal: issued_at and created_at are int64 Unix seconds")
-        if created_at > issued_at:
-            raise ValueError("cookieseal: created_at cannot be after issued_at")
         if len(nonce) != NONCE_SIZE:
             raise ValueError("cookieseal: the nonce is 24 bytes")
         limit = self.max_length if limit is None else limit
-        flags &= ~FLAG_CREATED
         times = _U64.pack(issued_at)
-        if created_at != issued_at:
-            flags |= FLAG_CREATED
+        if flags & FLAG_CREATED:
             times += _U64.pack(created_at)
         name_b = name.encode("utf-8")
         raw_len = HEADER_SIZE + NONCE_SIZE + len(times) + len(body) + TAG_SIZE
