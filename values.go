@@ -1146,44 +1146,35 @@ func (p *typedParser) tagged() (any, error) {
 	return v, nil
 }
 
+// objectBody parses the body of a tag whose Go type is map[string]T: null
+// for the nil map, else an object whose members elem parses.
+func objectBody[T any](p *typedParser, elem func() (T, error)) (map[string]T, error) {
+	if p.null() {
+		return nil, nil
+	}
+	m := make(map[string]T)
+	err := p.object(func(k string) error {
+		v, err := elem()
+		m[k] = v
+		return err
+	})
+	return m, err
+}
+
 // body parses the body of a tag.
 func (p *typedParser) body(tag string) (any, error) {
 	switch tag {
 	case tagMap:
 		return p.mapBody()
 	case tagObject:
-		if p.null() {
-			return map[string]any(nil), nil
-		}
-		m := make(map[string]any)
-		err := p.object(func(k string) error {
-			v, err := p.value()
-			m[k] = v
-			return err
-		})
-		return m, err
+		return objectBody(p, p.value)
 	case tagStringMap:
-		if p.null() {
-			return map[string]string(nil), nil
-		}
-		m := make(map[string]string)
-		err := p.object(func(k string) error {
-			s, err := p.strValue()
-			m[k] = s
-			return err
-		})
-		return m, err
+		return objectBody(p, p.strValue)
 	case tagIntMap:
-		if p.null() {
-			return map[string]int(nil), nil
-		}
-		m := make(map[string]int)
-		err := p.object(func(k string) error {
+		return objectBody(p, func() (int, error) {
 			n, err := p.integer(strconv.IntSize)
-			m[k] = int(n)
-			return err
+			return int(n), err
 		})
-		return m, err
 	case tagArray:
 		if p.null() {
 			return []any(nil), nil
