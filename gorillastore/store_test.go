@@ -453,21 +453,30 @@ func TestMaxLength(t *testing.T) {
 	for _, tc := range []struct {
 		maxLength, size int
 		ok              bool
+		maxPayload      int // Config.MaxPayload; 0 for the default
 	}{
 		// A budget of l bytes holds about l*3/4 - 80 bytes of string.
-		{0, 2200, true}, // the default: 3072 bytes
-		{0, 2400, false},
-		{100, 100, true}, // counts as 256
-		{100, 150, false},
-		{4096, 2900, true}, // one full cookie
-		{4096, 3100, false},
-		{4097, 3100, false}, // no room for a second part
-		{8192, 5700, true},
-		{8192, 6300, false},
-		{1 << 30, 140 << 10, true},  // 50 cookies
-		{1 << 30, 160 << 10, false}, // hold about 150 KB
+		{0, 2200, true, 0}, // the default: 3072 bytes
+		{0, 2400, false, 0},
+		{100, 100, true, 0}, // counts as 256
+		{100, 150, false, 0},
+		{4096, 2900, true, 0}, // one full cookie
+		{4096, 3100, false, 0},
+		{4097, 3100, false, 0}, // no room for a second part
+		{8192, 5700, true, 0},
+		{8192, 6300, false, 0},
+		{1 << 30, 60 << 10, true, 0},           // the codec's payload cap,
+		{1 << 30, 70 << 10, false, 0},          // 64 KiB of JSON by default
+		{1 << 30, 140 << 10, true, 256 << 10},  // with a raised cap, 50 cookies
+		{1 << 30, 160 << 10, false, 256 << 10}, // hold about 150 KB
 	} {
 		f := newFixture(t)
+		if tc.maxPayload != 0 {
+			codec, err := cookieseal.New(cookieseal.Config{Secrets: f.secrets, Now: f.clock.Now, MaxPayload: tc.maxPayload})
+			require.NoError(t, err)
+			f.store, err = gorillastore.New(codec)
+			require.NoError(t, err)
+		}
 		f.store.MaxLength(tc.maxLength)
 		r := request()
 		s, err := f.store.Get(r, "s")
