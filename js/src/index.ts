@@ -29,3 +29,13 @@ export {
 export { Typed, toNatural, type Tag, type IntTag, type FloatTag, type TypedValue } from './values.js'
 export { parseJSON, stringify } from './json.js'
 export { MIN_SECRET_BYTES } from './keys.js'
+export {
+  Cookies,
+  parseCookieHeader,
+  DEFAULT_MAX_CHUNKS,
+  DEFAULT_MAX_HEADER_BYTES,
+  type CookieOptions,
+  type CookieSource,
+  type HeaderSink,
+  type Session,
+} from './cookies.js'
