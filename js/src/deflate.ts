@@ -6,7 +6,7 @@
  * at most 1032:1). Bytes after the final block, a truncated stream and
  * corrupt data are invalid.
  */
-import { Inflate, deflateSync } from 'fflate'
+import { Inflate, deflateSync } from 'fflate/browser'
 import { CookieTooLargeError, FormatError } from './errors.js'
 
 /** Input bytes per push to the inflater. */
