@@ -46,23 +46,34 @@ export function decodeBase64url(s: string): Uint8Array | undefined {
   return out
 }
 
+const ALPHABET_CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0))
+const asciiDecoder = new TextDecoder()
+
 /** Encodes b as unpadded base64url. */
 export function encodeBase64url(b: Uint8Array): string {
-  let s = ''
+  const out = new Uint8Array(Math.ceil((b.length * 4) / 3))
+  const A = ALPHABET_CODES
+  let o = 0
   let i = 0
   const full = b.length - (b.length % 3)
   for (; i < full; i += 3) {
     const n = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!
-    s += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!
+    out[o++] = A[n >> 18]!
+    out[o++] = A[(n >> 12) & 63]!
+    out[o++] = A[(n >> 6) & 63]!
+    out[o++] = A[n & 63]!
   }
   if (b.length - i === 1) {
     const n = b[i]! << 16
-    s += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]!
+    out[o++] = A[n >> 18]!
+    out[o++] = A[(n >> 12) & 63]!
   } else if (b.length - i === 2) {
     const n = (b[i]! << 16) | (b[i + 1]! << 8)
-    s += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]!
+    out[o++] = A[n >> 18]!
+    out[o++] = A[(n >> 12) & 63]!
+    out[o++] = A[(n >> 6) & 63]!
   }
-  return s
+  return asciiDecoder.decode(out)
 }
 
 const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
