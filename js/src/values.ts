@@ -85,7 +85,8 @@ export function fromTree(n: Node): TypedValue {
 }
 
 function parseTag(tag: string, body: Node): Typed {
-  if (isIntTag(tag)) return new Typed(tag, parseInteger(body, tag))
+  // A bare number is an int; there is no {"int": n} tag.
+  if (isIntTag(tag) && tag !== 'int') return new Typed(tag, parseInteger(body, tag))
   switch (tag) {
     case 'float64':
     case 'float32': {
