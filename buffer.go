@@ -2,6 +2,7 @@ package cookieseal
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 )
@@ -85,10 +86,12 @@ func (s *scratch) marshalAppend(dst []byte, value any) ([]byte, byte, error) {
 		b, err := appendMap(dst, v)
 		return b, flagTyped, err
 	case *map[any]any:
-		if v != nil {
-			b, err := appendMap(dst, *v)
-			return b, flagTyped, err
+		if v == nil {
+			// JSON null would not open as session values (SPEC.md 6.6).
+			return dst, 0, errors.New("cookieseal: cannot encode a nil *map[interface{}]interface{}")
 		}
+		b, err := appendMap(dst, *v)
+		return b, flagTyped, err
 	}
 	// json.Encoder writes exactly json.Marshal's bytes, then a newline.
 	s.w.b = dst

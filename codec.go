@@ -448,46 +448,45 @@ func (e unknownKeyError) Unwrap() error { return ErrUnknownKey }
 // errTampered is Decode's error for a cookie whose tag does not verify.
 var errTampered = fmt.Errorf("%w: %w (tampered, or sealed for another cookie name)", ErrInvalid, errOpen)
 
-// unmarshal decodes payload into dst, assigning only on success.
+// unmarshal decodes payload into dst, assigning only on success. A typed
+// payload must be well-formed typed values whatever dst is (SPEC.md 6).
 func unmarshal(payload []byte, typed bool, dst any) error {
 	switch d := dst.(type) {
 	case *json.RawMessage:
-		if !json.Valid(payload) {
+		if typed {
+			if _, err := parseTypedPayload(payload, true); err != nil {
+				return err
+			}
+		} else if !json.Valid(payload) {
 			return errors.New("payload is not JSON")
 		}
 		*d = append(json.RawMessage(nil), payload...)
 		return nil
 	case *map[any]any:
-		v, err := decodeJSON(payload)
-		if err != nil {
-			return err
-		}
 		var m map[any]any
 		if typed {
-			t, err := parseTyped(v)
+			var err error
+			if m, err = parseTypedPayload(payload, false); err != nil {
+				return err
+			}
+		} else {
+			v, err := decodeJSON(payload)
 			if err != nil {
 				return err
 			}
-			var ok bool
-			if m, ok = t.(map[any]any); !ok {
-				return fmt.Errorf("session values hold %T, not a map", t)
+			if m, err = plainToValues(v); err != nil {
+				return err
 			}
-		} else if m, err = plainToValues(v); err != nil {
-			return err
 		}
 		*d = m
 		return nil
 	case *any:
 		if typed {
-			v, err := decodeJSON(payload)
+			m, err := parseTypedPayload(payload, false)
 			if err != nil {
 				return err
 			}
-			t, err := parseTyped(v)
-			if err != nil {
-				return err
-			}
-			*d = t
+			*d = m
 			return nil
 		}
 	}

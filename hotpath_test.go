@@ -371,9 +371,9 @@ func TestHotpathDecodeErrors(t *testing.T) {
 			{flagDeflate, "\x01\x02"}, {flagDeflate, ""},
 		} {
 			v := sealByHand(t, c, "p", p.flags, []byte(p.payload))
-			// Into *json.RawMessage a typed payload is only checked to be JSON.
-			withRaw := p.flags&flagTyped == 0 || !json.Valid([]byte(p.payload))
-			decodeFailsInto(t, c, "p", v, ErrInvalid, withRaw)
+			// Every path refuses them, *json.RawMessage included: a typed
+			// payload must be well-formed typed values (SPEC.md 6).
+			decodeFailsInto(t, c, "p", v, ErrInvalid, true)
 		}
 		// Valid JSON that does not fit session values or a session struct.
 		for _, p := range []string{`[1]`, `"s"`, `true`} {

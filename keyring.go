@@ -135,7 +135,7 @@ func (r *keyring) find(sum [sha256.Size]byte) *key {
 
 // KeyUsage reports how much one key of the ring is used.
 type KeyUsage struct {
-	ID         KeyID
+	ID         KeyID     // the key's ID, as cookies carry it
 	Primary    bool      // this key seals new cookies
 	Opened     uint64    // cookies it opened since the codec was made
 	LastOpened time.Time // zero if it never opened one

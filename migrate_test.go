@@ -467,8 +467,8 @@ func init() { gob.Register(cart{}) }
 
 // TestLegacyCustomTypeCannotBeReissued pins a migration caveat the README
 // states: a gob-registered struct in Session.Values opens through the
-// legacy decoder, but the typed form cannot carry it, so re-encoding fails
-// with UnsupportedTypeError until the application stores plain types.
+// legacy decoder, but until the application registers it with
+// cookieseal.Register re-encoding fails with UnsupportedTypeError.
 func TestLegacyCustomTypeCannotBeReissued(t *testing.T) {
 	sc := gorillaCodec(t, true, false)
 	old := mustGorilla(t, sc, "session", map[any]any{"cart": cart{Items: []string{"tea"}}})
