@@ -30,9 +30,10 @@ import {
 } from './format.js'
 import { buildRing, type Key } from './keys.js'
 import { decodeUTF8, encodeUTF8, parseJSON, parseTree, stringify } from './json.js'
-import { Typed, encodeValues, fromTree, plainToValues, setTreeParser, toNatural } from './values.js'
+import { Typed, encodeValues, fromTree, plainToValues, setJSONParser, setTreeParser, toNatural } from './values.js'
 
 setTreeParser(parseTree)
+setJSONParser(parseJSON)
 
 /** Defaults, as in the Go package. */
 export const DEFAULT_MAX_AGE = 86400 // seconds

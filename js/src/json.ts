@@ -51,6 +51,35 @@ export class ObjectNode {
   constructor(readonly members: [string, Node][]) {}
 }
 
+/** On arrays of a tree: the JSON text of each element, as written. */
+export const RAW_ELEMENTS: unique symbol = Symbol('cookieseal raw elements')
+
+/** The raw texts of a tree array's elements. */
+export function rawElements(a: Node[]): string[] {
+  return (a as unknown as { [RAW_ELEMENTS]: string[] })[RAW_ELEMENTS]
+}
+
+/** Removes insignificant white space from JSON text, changing nothing else. */
+export function minify(text: string): string {
+  let out = ''
+  let start = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      // Skip the string, escapes included.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i)
+        if (d === 0x5c) i++
+        else if (d === 0x22) break
+      }
+    } else if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+      out += text.slice(start, i)
+      start = i + 1
+    }
+  }
+  return out + text.slice(start)
+}
+
 const enum Mode { Value, Tree }
 
 class Parser {
@@ -146,6 +175,8 @@ class Parser {
     this.enter()
     this.i++
     const out: unknown[] = []
+    const raw: string[] | undefined = this.mode === Mode.Tree ? [] : undefined
+    if (raw) Object.defineProperty(out, RAW_ELEMENTS, { value: raw })
     this.ws()
     if (this.s.charCodeAt(this.i) === 0x5d) {
       this.i++
@@ -153,7 +184,14 @@ class Parser {
       return out
     }
     for (;;) {
-      out.push(this.value())
+      if (raw) {
+        this.ws()
+        const start = this.i
+        out.push(this.value())
+        raw.push(this.s.slice(start, this.i))
+      } else {
+        out.push(this.value())
+      }
       this.ws()
       const c = this.s.charCodeAt(this.i++)
       if (c === 0x2c) continue
@@ -308,6 +346,8 @@ for (let c = 0; c < 0x20; c++) ESC[c] = '\\u00' + c.toString(16).padStart(2, '0'
 ESC[0x0a] = '\\n'
 ESC[0x0d] = '\\r'
 ESC[0x09] = '\\t'
+ESC[0x08] = '\\b'
+ESC[0x0c] = '\\f'
 ESC[0x22] = '\\"'
 ESC[0x5c] = '\\\\'
 

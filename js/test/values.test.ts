@@ -5,40 +5,26 @@ import { parseTree } from '../src/json.js'
 import { FormatError } from '../src/errors.js'
 import '../src/codec.js' // wires the tree parser into values.ts
 
-// [value, Go's strconv.FormatFloat(v, 'g', -1, 64), the same for float32(v) with bits 32]
-const GO_FLOATS: [number, string, string | undefined][] = [
-  [0.1, '0.1', '0.1'],
-  [1, '1', '1'],
-  [1e6, '1e+06', '1e+06'],
-  [123456, '123456', '123456'],
-  [1234567, '1.234567e+06', '1.234567e+06'],
-  [1e21, '1e+21', '1e+21'],
-  [1e20, '1e+20', '1e+20'],
-  [1e-4, '0.0001', '0.0001'],
-  [1e-5, '1e-05', '1e-05'],
-  [0.000123, '0.000123', '0.000123'],
-  [5e-324, '5e-324', '0'],
-  [Number.MAX_VALUE, '1.7976931348623157e+308', undefined],
-  [-2.5, '-2.5', '-2.5'],
-  [1 / 3, '0.3333333333333333', '0.33333334'],
-  [100, '100', '100'],
-  [1e5, '100000', '100000'],
-  [99999.5, '99999.5', '99999.5'],
-  [12345678.9, '1.23456789e+07', '1.2345679e+07'],
-  [2.5e-7, '2.5e-07', '2.5e-07'],
-  [3.4028234663852886e38, '3.4028234663852886e+38', '3.4028235e+38'],
-  [16777217, '1.6777217e+07', '1.6777216e+07'],
-  [0.3, '0.3', '0.3'],
+// SPEC 6.2's table: [value, tag, canonical].
+const FLOATS: [number, 'float64' | 'float32', string][] = [
+  [1, 'float64', '1'], [-0, 'float64', '-0'], [0.1, 'float64', '0.1'], [1e-7, 'float64', '1e-7'],
+  [Number.MAX_VALUE, 'float64', '1.7976931348623157e+308'], [1e21, 'float64', '1e+21'], [1e20, 'float64', '100000000000000000000'],
+  [1e-6, 'float64', '0.000001'], [5e-324, 'float64', '5e-324'], [2 ** 49 + 0.25, 'float64', '562949953421312.2'],
+  [0.1, 'float32', '0.1'], [3.4028234663852886e38, 'float32', '3.4028235e+38'], [2 ** -149, 'float32', '1e-45'],
+  [2 ** -12, 'float32', '0.00024414062'], [16777217, 'float32', '16777216'], [1e10, 'float32', '10000000000'], [-2.5, 'float32', '-2.5'],
 ]
 
-test('values: floats are written as Go writes them (shortest, exponent from 1e+06 and below 1e-04)', () => {
-  for (const [v, f64, f32] of GO_FLOATS) {
-    assert.equal(formatFloat(v, 'float64'), f64, String(v))
-    if (f32 !== undefined) assert.equal(formatFloat(Math.fround(v), 'float32'), f32, 'float32 ' + String(v))
-  }
-  assert.equal(formatFloat(-0, 'float64'), '-0')
+test('values: floats are written as SPEC 6.2 says (shortest, ties to even, Number::toString layout)', () => {
+  for (const [v, tag, want] of FLOATS) assert.equal(formatFloat(v, tag), want, `${tag} ${v}`)
   assert.throws(() => formatFloat(NaN, 'float64'))
   assert.throws(() => formatFloat(1e39, 'float32'))
+  // Every float32 spelling reads back to the same float32, and is no longer than String() of it.
+  for (let i = 0; i < 2000; i++) {
+    const x = Math.fround((Math.random() - 0.5) * 10 ** Math.floor(Math.random() * 60 - 30))
+    const s = formatFloat(x, 'float32')
+    assert.equal(Math.fround(Number(s)), x, s)
+    assert.ok(s.replace(/^-|e.*$|\./g, '').replace(/^0+|0+$/g, '').length <= 9, s)
+  }
 })
 
 const parse = (s: string) => fromTree(parseTree(s))
@@ -128,4 +114,37 @@ test('values: sealing writes canonical bytes: sorted members and pairs, Go types
   const cyc: any = {}
   cyc.a = cyc
   assert.throws(() => encodeValues(cyc), (e: any) => e.code === 'ERR_COOKIESEAL_UNSUPPORTED')
+})
+
+test('values: the new tags and nil forms round-trip exactly and have a natural view', async () => {
+  const { Codec } = await import('../src/codec.js')
+  const c = new Codec({ secrets: ['values-test-secret-PUBLIC-never-use-0123456'] })
+  const vals = new Map<unknown, unknown>([
+    ['d', new Typed('duration', 1500000000n)], ['fs', new Typed('float64s', [1, 0.5, -0])], ['sm', new Typed('stringmap', { b: 'x', a: 'y' })],
+    ['im', new Typed('intmap', new Map([['k', 2n ** 60n]]))], ['nilmap', new Typed('map', null)], ['nilbytes', new Typed('bytes', null)],
+    ['nilarray', new Typed('array', null)], ['flash', new Typed('named', { name: 'main.Flash', json: '{ "Msg" : "hi", "N": 1.50 }' })],
+    [new Typed('duration', 5n), 'duration key'],
+  ])
+  const cookie = c.sealValues('s', vals)
+  const { json } = c.openRaw('s', cookie)
+  assert.equal(json, '{"map":[["d",{"duration":1500000000}],["flash",{"named":["main.Flash",{"Msg":"hi","N":1.50}]}],["fs",{"float64s":[1,0.5,-0]}],' +
+    '["im",{"intmap":{"k":1152921504606846976}}],["nilarray",{"array":null}],["nilbytes",{"bytes":null}],["nilmap",{"map":null}],' +
+    '["sm",{"stringmap":{"a":"y","b":"x"}}],[{"duration":5},"duration key"]]}')
+  assert.equal(c.openRaw('s', c.sealValues('s', c.openValues('s', cookie).value)).json, json)
+  const nat = c.open('s', cookie).value as Map<unknown, unknown>
+  assert.equal(nat.get('d'), 1500000000n)
+  assert.deepEqual(nat.get('flash'), { Msg: 'hi', N: 1.5 })
+  assert.deepEqual(nat.get('sm'), { a: 'y', b: 'x' })
+  assert.equal(nat.get('nilmap'), null)
+  assert.deepEqual(nat.get('im'), { k: 2n ** 60n })
+  assert.throws(() => encodeValues({ a: new Typed('array', [1]) }), (e: any) => e.code === 'ERR_COOKIESEAL_UNSUPPORTED')
+  assert.throws(() => encodeValues({ a: new Typed('time', null) }), (e: any) => e.code === 'ERR_COOKIESEAL_UNSUPPORTED')
+  assert.throws(() => encodeValues(new Map([[new Uint8Array(1), 1]])), (e: any) => e.code === 'ERR_COOKIESEAL_UNSUPPORTED')
+})
+
+test('values: int64, uint64, uint open as bigint always; smaller tags as numbers', async () => {
+  const { Codec } = await import('../src/codec.js')
+  const c = new Codec({ secrets: ['values-test-secret-PUBLIC-never-use-0123456'] })
+  const v = c.open('s', c.sealValues('s', { a: new Typed('int64', 1n), b: new Typed('uint', 2n), c: new Typed('int32', 3n), d: 4, e: 2n ** 62n })).value
+  assert.deepEqual(v, { a: 1n, b: 2n, c: 3, d: 4, e: 2n ** 62n })
 })
