@@ -3,7 +3,8 @@
  * values and opens them again. The first secret seals; every secret opens.
  */
 import { decodeBase64url, encodeBase64url } from './base64url.js'
-import { deflateRaw, inflateCapped } from './deflate.js'
+import { deflateRaw } from './deflate.js'
+import { inflateCapped } from './inflate.js'
 import {
   ConfigError,
   CookieTooLargeError,

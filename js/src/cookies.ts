@@ -24,8 +24,14 @@ import { encodeValues, type Typed } from './values.js'
 import { stringify } from './json.js'
 
 export const DEFAULT_MAX_CHUNKS = 10
-/** The most bytes one value's cookies may take in a request's Cookie header (names, "=", "; " included). */
-export const DEFAULT_MAX_HEADER_BYTES = 7168
+/**
+ * The most bytes of name=value one value's cookies may take, "; " between
+ * parts included, when writing (SPEC 10): one cookie by default, since a
+ * stock nginx refuses responses whose headers pass 4 KB. Readers do not
+ * apply it.
+ */
+export const DEFAULT_MAX_HEADER_BYTES = 3072
+const MIN_HEADER_BYTES = 256
 const MAX_CHUNKS_LIMIT = 50
 const MIN_CHUNK_SIZE = 64
 const HOST_PREFIX = '__Host-'
@@ -43,7 +49,7 @@ export interface CookieOptions {
   insecure?: boolean
   /** The most cookies one value may span. Default 10; 1 turns chunking off; at most 50. */
   maxChunks?: number
-  /** The most bytes of Cookie header one value's cookies may take. Default 7168. */
+  /** The most bytes of name=value (and "; " between parts) one value's cookies may take when written. Default 3072: one cookie. Reading does not apply it. */
   maxHeaderBytes?: number
 }
 
@@ -86,10 +92,10 @@ function cookieHeaderOf(src: CookieSource): string | null {
   return null
 }
 
-/** Parses canonical decimal (no sign, no leading zero) of at most 4 digits; -1 otherwise. */
+/** Parses canonical decimal (no sign, no leading zero); -1 otherwise. Huge counts come out as Infinity. */
 function parseDecimal(s: string): number {
-  if (!/^(0|[1-9][0-9]{0,3})$/.test(s)) return -1
-  return Number(s)
+  if (!/^(0|[1-9][0-9]*)$/.test(s)) return -1
+  return s.length > 6 ? Infinity : Number(s)
 }
 
 function chunkName(name: string, i: number): string {
@@ -143,8 +149,8 @@ export class Cookies {
     if (!Number.isInteger(this.#maxChunks) || this.#maxChunks < 1 || this.#maxChunks > MAX_CHUNKS_LIMIT) {
       throw new ConfigError(`cookieseal: maxChunks ${opts.maxChunks}, want 1 to ${MAX_CHUNKS_LIMIT}`)
     }
-    if (!Number.isInteger(this.#headerBytes) || this.#headerBytes < codec.maxLength) {
-      throw new ConfigError(`cookieseal: maxHeaderBytes ${opts.maxHeaderBytes} is less than the codec's maxLength ${codec.maxLength}`)
+    if (!Number.isInteger(this.#headerBytes) || this.#headerBytes < MIN_HEADER_BYTES) {
+      throw new ConfigError(`cookieseal: maxHeaderBytes ${opts.maxHeaderBytes}, want at least ${MIN_HEADER_BYTES}`)
     }
     if (!['Lax', 'Strict', 'None'].includes(this.#sameSite)) throw new ConfigError(`cookieseal: unknown sameSite ${this.#sameSite}`)
     if (this.#sameSite === 'None' && !this.#secure) throw new ConfigError('cookieseal: sameSite None needs Secure, so it cannot go with insecure')
@@ -164,110 +170,25 @@ export class Cookies {
     if (lower.startsWith('__host-') || lower.startsWith('__secure-')) {
       throw new ConfigError(`cookieseal: cookie name ${JSON.stringify(name)}: use the hostPrefix option rather than a prefix in the name`)
     }
-    if (this.#chunkCap(full, this.#maxChunks - 1, this.#maxChunks) < MIN_CHUNK_SIZE) {
+    if (chunkCap(this.#limits(), full, this.#maxChunks - 1, this.#maxChunks) < MIN_CHUNK_SIZE) {
       throw new ConfigError(`cookieseal: cookie name ${JSON.stringify(name)} is too long for maxLength ${this.codec.maxLength}`)
     }
     return full
   }
 
-  #chunkCap(name: string, i: number, n: number): number {
-    let c = this.codec.maxLength - chunkName(name, i).length - 1
-    if (i === 0 && n > 1) c -= String(n).length + 1
-    return c
+  #limits(): Limits {
+    return { maxLength: this.codec.maxLength, maxParts: this.#maxChunks, maxHeaderBytes: this.#headerBytes }
   }
 
-  #layout(name: string, n: number): [number, number] {
-    let capacity = 0, overhead = 0
-    for (let i = 0; i < n; i++) {
-      capacity += this.#chunkCap(name, i, n)
-      overhead += chunkName(name, i).length + 1
-    }
-    if (n > 1) overhead += String(n).length + 1 + 2 * (n - 1)
-    return [capacity, overhead]
-  }
-
-  #room(name: string): number {
-    let best = 0
-    for (let n = 1; n <= this.#maxChunks; n++) {
-      const [capacity, overhead] = this.#layout(name, n)
-      best = Math.max(best, Math.min(capacity, this.#headerBytes - overhead))
-      if (capacity >= this.#headerBytes - overhead) break
-    }
-    return best
-  }
-
-  #parts(name: string, size: number): number {
-    let n = 1
-    for (; n < this.#maxChunks; n++) if (this.#layout(name, n)[0] >= size) break
-    return n
-  }
-
-  #split(name: string, v: string): string[] {
-    const n = this.#parts(name, v.length)
-    if (n === 1) return [v]
-    const parts: string[] = []
-    for (let i = 0; i < n; i++) {
-      const k = Math.min(this.#chunkCap(name, i, n), v.length)
-      parts.push(v.slice(0, k))
-      v = v.slice(k)
-    }
-    parts[0] = `${n}.${parts[0]}`
-    return parts
-  }
-
-  #collect(cookies: [string, string][], name: string): { heads: string[]; parts: Map<number, string> } {
-    const heads: string[] = [], others: string[] = []
-    const parts = new Map<number, string>()
-    for (const [n, v] of cookies) {
-      if (n === name) {
-        ;(looksSealed(v) ? heads : others).push(v)
-        continue
-      }
-      const i = chunkIndex(name, n)
-      if (i > 0 && i < this.#maxChunks && !parts.has(i)) parts.set(i, v)
-    }
-    return { heads: heads.concat(others), parts }
-  }
-
-  #join(name: string, head: string, parts: Map<number, string>): string {
-    const max = this.codec.maxLength
-    if (name.length + 1 + head.length > max) {
-      throw new CookieTooLargeError(`cookieseal: cookie ${name} is ${name.length + 1 + head.length} bytes with its name, limit ${max}`)
-    }
-    const dot = head.indexOf('.')
-    if (dot < 0) return head
-    const n = parseDecimal(head.slice(0, dot))
-    const first = head.slice(dot + 1)
-    if (n < 2) throw new InvalidCookieError(`cookieseal: invalid cookie: ${name}: no part count of 2 or more before the "."`)
-    if (n > this.#maxChunks) throw new CookieTooLargeError(`cookieseal: cookie ${name}: in ${n} parts, at most ${this.#maxChunks} are allowed`)
-    if (first === '') throw new InvalidCookieError(`cookieseal: invalid cookie: ${name}: part 0 is empty`)
-    let out = first
-    let header = name.length + 1 + head.length
-    for (let i = 1; i < n; i++) {
-      const p = parts.get(i)
-      if (p === undefined) throw new InvalidCookieError(`cookieseal: invalid cookie: ${name}: part ${i} of ${n} is missing`)
-      if (p === '') throw new InvalidCookieError(`cookieseal: invalid cookie: ${name}: part ${i} is empty`)
-      const size = chunkName(name, i).length + 1 + p.length
-      if (size > max) throw new CookieTooLargeError(`cookieseal: cookie ${name}: part ${i} is ${size} bytes with its name, limit ${max}`)
-      header += 2 + size
-      out += p
-    }
-    if (header > this.#headerBytes) {
-      throw new CookieTooLargeError(`cookieseal: cookie ${name}: ${n} parts take ${header} bytes of Cookie header, limit ${this.#headerBytes}`)
-    }
-    return out
-  }
-
-  /** @internal Joins the sealed value of cookie name from a request: every candidate, in the order to try. */
   #read<R>(src: CookieSource, name: string, open: (full: string, v: string) => R): R | undefined {
     const full = this.#fullName(name)
-    const { heads, parts } = this.#collect(parseCookieHeader(cookieHeaderOf(src)), full)
-    if (heads.length === 0) return undefined
+    const candidates = readCandidates(parseCookieHeader(cookieHeaderOf(src)), full, this.codec.maxLength, this.#maxChunks)
+    if (candidates.length === 0) return undefined
     let first: unknown
-    for (const head of heads) {
+    for (const c of candidates) {
       try {
-        const v = this.#join(full, head, parts)
-        return open(full, v)
+        if ('error' in c) throw c.error
+        return open(full, c.joined)
       } catch (e) {
         if (first === undefined) first = e
       }
@@ -298,7 +219,7 @@ export class Cookies {
    */
   setCookies(src: CookieSource, name: string, value: unknown, opts: { typed?: boolean; times?: SealTimes } = {}): string[] {
     const full = this.#fullName(name)
-    const room = this.#room(full)
+    const room = roomFor(this.#limits(), full)
     const json = opts.typed ? encodeValues(value) : stringify(value)
     let v: string
     try {
@@ -309,7 +230,7 @@ export class Cookies {
       }
       throw e
     }
-    const parts = this.#split(full, v)
+    const parts = splitValue(this.#limits(), full, v).map(([, p]) => p)
     const maxAge = this.#maxAgeAttr(opts.times)
     const lines = parts.map((p, i) => this.#line(chunkName(full, i), p, maxAge))
     for (const i of this.#staleParts(src, full, parts.length)) lines.push(this.#line(chunkName(full, i), '', -1))
@@ -386,7 +307,7 @@ export class Cookies {
     const carries = cookies.some(([n]) => n === name || chunkIndex(name, n) > 0)
     const out: number[] = []
     if (!carries) {
-      const max = this.#parts(name, this.#room(name))
+      const max = partsFor(this.#limits(), name, roomFor(this.#limits(), name))
       for (let i = keep; i < max; i++) out.push(i)
       return out
     }
@@ -409,3 +330,120 @@ export class Cookies {
 }
 
 void UnsupportedValueError
+
+// ---- the layout, as pure functions (SPEC 10; the conformance suite drives them) ----
+
+/** A writer's and reader's limits. */
+export interface Limits {
+  maxLength: number
+  maxParts: number
+  maxHeaderBytes: number
+}
+
+/** How many characters of the sealed value part i of an n-part value holds when its cookie is full. */
+export function chunkCap(l: Limits, name: string, i: number, n: number): number {
+  let c = l.maxLength - chunkName(name, i).length - 1
+  if (i === 0 && n > 1) c -= String(n).length + 1
+  return c
+}
+
+/** The capacity of n full parts, and the bytes they take besides the value (names, "=", count, "; "). */
+function layout(l: Limits, name: string, n: number): [number, number] {
+  let capacity = 0, overhead = 0
+  for (let i = 0; i < n; i++) {
+    capacity += chunkCap(l, name, i, n)
+    overhead += chunkName(name, i).length + 1
+  }
+  if (n > 1) overhead += String(n).length + 1 + 2 * (n - 1)
+  return [capacity, overhead]
+}
+
+/** The longest sealed value a writer with these limits can store. */
+export function roomFor(l: Limits, name: string): number {
+  let best = 0
+  for (let n = 1; n <= l.maxParts; n++) {
+    const [capacity, overhead] = layout(l, name, n)
+    best = Math.max(best, Math.min(capacity, l.maxHeaderBytes - overhead))
+    if (capacity >= l.maxHeaderBytes - overhead) break
+  }
+  return best
+}
+
+/** The fewest parts whose full cookies hold size characters (at most maxParts). */
+export function partsFor(l: Limits, name: string, size: number): number {
+  let n = 1
+  for (; n < l.maxParts; n++) if (layout(l, name, n)[0] >= size) break
+  return n
+}
+
+/**
+ * The cookies a writer sets for the sealed value v: the fewest parts, every
+ * one but the last full, the first with the count. Too large past the part
+ * limit or the header budget.
+ */
+export function splitValue(l: Limits, name: string, v: string): [string, string][] {
+  if (v.length > roomFor(l, name)) {
+    throw new CookieTooLargeError(`cookieseal: cookie ${name}: ${v.length} characters do not fit ${l.maxParts} cookies of ${l.maxLength} bytes and ${l.maxHeaderBytes} bytes of header`)
+  }
+  const n = partsFor(l, name, v.length)
+  if (n === 1) return [[name, v]]
+  const out: [string, string][] = []
+  for (let i = 0; i < n; i++) {
+    const k = Math.min(chunkCap(l, name, i, n), v.length)
+    out.push([chunkName(name, i), (i === 0 ? `${n}.` : '') + v.slice(0, k)])
+    v = v.slice(k)
+  }
+  return out
+}
+
+/** What one candidate cookie assembles to, or why it does not. */
+export type Candidate = { joined: string } | { error: InvalidCookieError | CookieTooLargeError }
+
+/**
+ * SPEC 10 "Reading": the candidates for cookie name in a request's cookies
+ * (in order), sealed-looking first, each assembled from its parts. Empty:
+ * no cookie called name.
+ */
+export function readCandidates(cookies: [string, string][], name: string, maxLength: number, maxParts: number): Candidate[] {
+  const heads: string[] = [], others: string[] = []
+  const parts = new Map<number, string>()
+  for (const [n, v] of cookies) {
+    if (n === name) {
+      ;(looksSealed(v) ? heads : others).push(v)
+      continue
+    }
+    const i = chunkIndex(name, n)
+    if (i > 0 && !parts.has(i)) parts.set(i, v)
+  }
+  return heads.concat(others).map((h) => {
+    try {
+      return { joined: assemble(name, h, parts, maxLength, maxParts) }
+    } catch (e) {
+      if (e instanceof InvalidCookieError || e instanceof CookieTooLargeError) return { error: e }
+      throw e
+    }
+  })
+}
+
+function assemble(name: string, head: string, parts: Map<number, string>, maxLength: number, maxParts: number): string {
+  if (name.length + 1 + head.length > maxLength) {
+    throw new CookieTooLargeError(`cookieseal: cookie too large: ${name} is ${name.length + 1 + head.length} bytes with its name, limit ${maxLength}`)
+  }
+  const dot = head.indexOf('.')
+  if (dot < 0) return head
+  const n = parseDecimal(head.slice(0, dot))
+  const first = head.slice(dot + 1)
+  if (n < 2) throw new InvalidCookieError(`cookieseal: invalid cookie: ${name}: no part count of 2 or more before the "."`)
+  if (n > maxParts) throw new CookieTooLargeError(`cookieseal: cookie too large: ${name}: a part count over ${maxParts}`)
+  if (first === '') throw new InvalidCookieError(`cookieseal: invalid cookie: ${name}: part 0 is empty`)
+  let out = first
+  for (let i = 1; i < n; i++) {
+    const p = parts.get(i)
+    if (p === undefined) throw new InvalidCookieError(`cookieseal: invalid cookie: ${name}: part ${i} of ${n} is missing`)
+    if (p === '') throw new InvalidCookieError(`cookieseal: invalid cookie: ${name}: part ${i} is empty`)
+    const size = chunkName(name, i).length + 1 + p.length
+    if (size > maxLength) throw new CookieTooLargeError(`cookieseal: cookie too large: ${name}: part ${i} is ${size} bytes with its name, limit ${maxLength}`)
+    out += p
+  }
+  return out
+}

@@ -32,9 +32,13 @@ test('cookies: default attributes as the Go package writes them', () => {
   const h = new Headers()
   c.write(h, null, 'session', { u: 1 })
   const lines = h.getSetCookie()
+  assert.equal(lines.length, 1, 'within the default budget a value has one cookie, so no part to expire')
   assert.match(lines[0]!, /^session=[A-Za-z0-9_-]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/)
-  // Without a request that shows its cookies, every part a value could have is expired.
-  assert.deepEqual(lines.slice(1), ['session.1=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax'])
+  const h2 = new Headers()
+  setup({ maxHeaderBytes: 8192 }).write(h2, null, 'session', { u: 1 })
+  // With room for parts, and a request that shows no cookie, every part a value could use is expired.
+  assert.deepEqual(h2.getSetCookie().slice(1), ['session.1=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax'])
+  assert.throws(() => setup().write(new Headers(), null, 'session', { blob: 'x'.repeat(3000) }), (e: any) => e.code === 'ERR_COOKIESEAL_TOO_LARGE')
   assert.equal(h.get('cache-control'), 'no-store')
   assert.deepEqual(c.read(new Request('http://127.0.0.1/', { headers: { cookie: cookieHeaderFrom(lines) } }), 'session')!.value, { u: 1 })
 })
@@ -54,7 +58,7 @@ test('cookies: __Host- prefix, insecure, SameSite and Domain options', () => {
 })
 
 test('cookies: a large session is written in parts, the first holding the count, and reads back', () => {
-  const c = setup()
+  const c = setup({ maxHeaderBytes: 8192 })
   const big = { blob: Array.from({ length: 250 }, (_, i) => `item-${i}-${(i * 7919) % 1000}`) }
   const h = new Headers()
   c.write(h, null, 'session', big)
@@ -77,7 +81,7 @@ test('cookies: a large session is written in parts, the first holding the count,
 })
 
 test('cookies: a session that shrinks expires the parts the request carried', () => {
-  const c = setup()
+  const c = setup({ maxHeaderBytes: 8192 })
   const h = new Headers()
   c.write(h, null, 'session', { blob: 'x'.repeat(5000) })
   const header = cookieHeaderFrom(h.getSetCookie())
@@ -90,7 +94,7 @@ test('cookies: a session that shrinks expires the parts the request carried', ()
 })
 
 test('cookies: too large for maxChunks and the header budget is refused, headers untouched', () => {
-  const c = setup()
+  const c = setup({ maxHeaderBytes: 8192 })
   const h = new Headers({ 'set-cookie': 'other=1' })
   assert.throws(() => c.write(h, null, 'session', { blob: crypto.getRandomValues(new Uint8Array(8000)).join(',') }), (e: any) => e.code === 'ERR_COOKIESEAL_TOO_LARGE')
   assert.deepEqual(h.getSetCookie(), ['other=1'])

@@ -156,7 +156,7 @@ function browserSends(lines: string[]): string {
 const bigSession = { blob: Array.from({ length: 250 }, (_, i) => `entry-${i}-${(i * 7919) % 1000}`) }
 
 test('crosslang: a session in parts, written by Go, read by JS, and the other way', { skip }, (t) => {
-  const cookies = new Cookies(js())
+  const cookies = new Cookies(js(), { maxHeaderBytes: 8192 })
   const g = go({ op: 'write', kind: 'json', value: bigSession })
   const header = browserSends(g.set_cookie!)
   const first = parseCookieHeader(header).find(([n]) => n === 'session')![1]
