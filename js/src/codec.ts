@@ -28,6 +28,7 @@ import {
   VERSION,
   openBytes,
   sealBytes,
+  wellFormed,
 } from './format.js'
 import { buildRing, type Key } from './keys.js'
 import { decodeUTF8, encodeUTF8, parseJSON, parseTree, stringify } from './json.js'
@@ -231,6 +232,7 @@ export class Codec {
 
   /** @internal Seals a payload already checked. */
   sealBody(name: string, payload: Uint8Array, flags: number, times: SealTimes | undefined, limit: number): string {
+    if (typeof name !== 'string' || !wellFormed(name)) throw new UnsupportedValueError('cookieseal: a cookie name must be a string without lone surrogates')
     if (payload.length > this.maxPayload) {
       throw new CookieTooLargeError(`cookieseal: value is ${payload.length} bytes of JSON, limit ${this.maxPayload}`)
     }
@@ -318,6 +320,7 @@ export class Codec {
   /** @internal Opens to the payload bytes, checking steps 1-7 of SPEC.md section 4. */
   openPayload(name: string, cookie: string, limit: number): { payload: Uint8Array; info: Info; key: Key } {
     if (typeof cookie !== 'string') throw new InvalidCookieError('cookieseal: invalid cookie: not a string')
+    if (typeof name !== 'string' || !wellFormed(name)) throw new InvalidCookieError('cookieseal: invalid cookie: the name has a lone surrogate')
     const size = byteLength(name) + 1 + byteLength(cookie)
     if (size > limit) throw new CookieTooLargeError(`cookieseal: cookie too large: ${size} bytes with the name, limit ${limit}`)
     const raw = decodeBase64url(cookie)

@@ -19,7 +19,16 @@ export const MIN_SIZE = HEADER_SIZE + NONCE_SIZE + TIME_SIZE + TAG_SIZE
 /** How far in the future an issued-at may lie, in seconds. */
 export const MAX_CLOCK_SKEW = 60
 
-/** The associated data: header || u32be(len(name)) || name. */
+/** Whether s has no lone surrogate, so that its UTF-8 form is exact. */
+export function wellFormed(s: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s)
+}
+
+/**
+ * The associated data: header || u32be(len(name)) || name. A name with a
+ * lone surrogate has no exact UTF-8 form (TextEncoder would replace it, and
+ * two names would bind alike): callers refuse it first.
+ */
 export function additionalData(header: Uint8Array, name: string): Uint8Array {
   const n = encodeUTF8(name)
   const ad = new Uint8Array(HEADER_SIZE + 4 + n.length)

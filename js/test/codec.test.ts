@@ -325,3 +325,12 @@ test('a cookie opens the same at any clock within its life, and nonces differ', 
   assert.notEqual(a, b)
   assert.notEqual(a.slice(8, 40), b.slice(8, 40))
 })
+
+test('a cookie name with a lone surrogate is refused, not bound as U+FFFD', () => {
+  const c = codec()
+  assert.throws(() => c.seal('a\ud800', 1), (e: any) => e.code === 'ERR_COOKIESEAL_UNSUPPORTED')
+  const v = c.seal('a\ufffd', 1)
+  assert.throws(() => c.open('a\ud800', v), INVALID)
+  assert.equal(c.open('a\ufffd', v).value, 1)
+  assert.equal(c.open('a\ud83d\ude00', c.seal('a\ud83d\ude00', 2)).value, 2)
+})
