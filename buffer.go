@@ -36,6 +36,9 @@ const scratchMaxCap = 16 << 10
 var scratches = sync.Pool{New: func() any {
 	s := new(scratch)
 	s.enc = json.NewEncoder(&s.w)
+	// A cookie is never HTML: "<" stays "<", as in the typed form and the
+	// other implementations, and a json.RawMessage is sealed as given.
+	s.enc.SetEscapeHTML(false)
 	return s
 }}
 

@@ -1,7 +1,7 @@
 // Package cookieseal turns session values into cookies nobody can read or
 // forge.
 //
-// A [Codec] serializes a value to JSON, compresses it when that pays, seals it
+// A [Codec] serializes a value to JSON, compresses it if asked to, seals it
 // with XChaCha20-Poly1305 under a key derived with HKDF-SHA256 from the
 // application's secret, and returns a cookie-safe string. The cookie name is
 // authenticated with the value, and so is the time the cookie was issued,
@@ -43,7 +43,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"reflect"
 	"slices"
 	"sync/atomic"
@@ -88,14 +87,26 @@ const (
 	version1    = 0x01
 	flagDeflate = 1 << 0 // the payload is raw DEFLATE
 	flagTyped   = 1 << 1 // the payload is in the typed session-values form
-	flagsKnown  = flagDeflate | flagTyped
+	flagCreated = 1 << 2 // a created-at follows the issued-at
+	flagsKnown  = flagDeflate | flagTyped | flagCreated
 
-	headerSize   = 1 + 4 + 1 // version, key ID, flags
-	issuedAtSize = 8         // bytes, big-endian Unix seconds
-	overhead     = headerSize + nonceSize + issuedAtSize + tagSize
+	headerSize    = 1 + 4 + 1 // version, key ID, flags
+	issuedAtSize  = 8         // bytes, big-endian Unix seconds
+	createdAtSize = 8         // bytes, big-endian Unix seconds, with flagCreated
+	overhead      = headerSize + nonceSize + issuedAtSize + tagSize
 )
 
 // Config configures a Codec. Only Secrets is required.
+//
+// A Config prints its secrets redacted wherever its methods are called: fmt
+// with any verb (Format), String, json.Marshal (MarshalJSON) and log/slog
+// (LogValue), for a Config or *Config passed directly or held in an
+// exported field, slice or map. Go's fmt cannot call methods on a value it
+// reaches through an unexported struct field, so a Config kept in an
+// unexported field, such as struct{ session cookieseal.Config } printed
+// with %v, shows its secrets, as any []string would; so do reflection-based
+// dumpers that ignore methods. Pass the Config to New and keep the *Codec,
+// which holds no secret and prints only key IDs, however it is reached.
 type Config struct {
 	// Secrets is the keyring, at least one secret of at least MinSecretSize
 	// bytes each, all different. The first secret seals; every secret opens.
@@ -109,21 +120,32 @@ type Config struct {
 	MaxAge time.Duration
 
 	// RefreshAge makes DecodeInfo report Reissue for cookies at least this
-	// old, for sliding sessions. Zero means never on age alone; it must not be
-	// negative.
+	// old, for sliding sessions: Reissue (or Refresh) then moves the cookie's
+	// issued-at to now, so MaxAge becomes an idle timeout. Zero means never on
+	// age alone; it must be less than MaxAge and not negative.
 	RefreshAge time.Duration
+
+	// MaxLifetime is the absolute lifetime of a session: Decode refuses with
+	// ErrExpired a cookie whose session began (Info.CreatedAt, the Encode
+	// that started it) longer ago, however often it was refreshed since.
+	// Zero means none; negative is an error.
+	MaxLifetime time.Duration
 
 	// MaxLength limits len(name) + 1 + len(value) of a cookie, as browsers
 	// count it. Zero means DefaultMaxLength (4096); negative is an error.
 	MaxLength int
 
-	// DisableCompression stops Encode from compressing. The zero value lets
-	// Encode compress a payload of 1024 bytes or more when that makes the
-	// cookie shorter. Compressing a secret together with attacker-chosen data
-	// leaks, through the cookie's length, whether the two share substrings
-	// (CRIME, BREACH): turn it off when one session holds both and attackers
-	// can see cookie lengths. Decode accepts compressed cookies either way.
-	DisableCompression bool
+	// Compress lets Encode compress a payload of 1024 bytes or more with
+	// DEFLATE when that makes the cookie shorter. The zero value never
+	// compresses. Decode opens compressed cookies whatever this says.
+	//
+	// Compression runs before encryption, so a compressed cookie's length
+	// depends on its content: when one cookie holds a secret (a CSRF token,
+	// an API key) together with data an attacker can influence, an attacker
+	// who sees cookie lengths can recover the secret a character at a time
+	// (CRIME, BREACH). Set Compress only when no cookie this codec seals
+	// holds both, or when attackers cannot observe cookie lengths.
+	Compress bool
 
 	// Now returns the current time. Nil means time.Now; tests move the clock
 	// with it.
@@ -146,20 +168,21 @@ type Decoder interface {
 
 // Format prints the Config with every secret redacted, whatever the verb.
 func (c Config) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "cookieseal.Config{Secrets: [%d redacted], MaxAge: %v, RefreshAge: %v, MaxLength: %d, DisableCompression: %t, Legacy: [%d decoders]}",
-		len(c.Secrets), c.MaxAge, c.RefreshAge, c.MaxLength, c.DisableCompression, len(c.Legacy))
+	fmt.Fprintf(f, "cookieseal.Config{Secrets: [%d redacted], MaxAge: %v, RefreshAge: %v, MaxLifetime: %v, MaxLength: %d, Compress: %t, Legacy: [%d decoders]}",
+		len(c.Secrets), c.MaxAge, c.RefreshAge, c.MaxLifetime, c.MaxLength, c.Compress, len(c.Legacy))
 }
 
 // Codec seals values into cookies and opens them again. It is safe for
 // concurrent use; SetSecrets swaps the keyring atomically.
 type Codec struct {
-	maxAge     time.Duration
-	refreshAge time.Duration
-	maxLength  int
-	compress   bool
-	now        func() time.Time
-	rand       io.Reader // nonce source; crypto/rand unless a test sets it
-	legacy     []Decoder
+	maxAge      time.Duration
+	refreshAge  time.Duration
+	maxLifetime time.Duration
+	maxLength   int
+	compress    bool
+	now         func() time.Time
+	rand        io.Reader // nonce source; crypto/rand unless a test sets it
+	legacy      []Decoder
 
 	ring atomic.Pointer[keyring]
 }
@@ -173,17 +196,21 @@ func New(cfg Config) (*Codec, error) {
 	if cfg.RefreshAge < 0 {
 		return nil, fmt.Errorf("cookieseal: negative RefreshAge %v", cfg.RefreshAge)
 	}
+	if cfg.MaxLifetime < 0 {
+		return nil, fmt.Errorf("cookieseal: negative MaxLifetime %v", cfg.MaxLifetime)
+	}
 	if cfg.MaxLength < 0 {
 		return nil, fmt.Errorf("cookieseal: negative MaxLength %d", cfg.MaxLength)
 	}
 	c := &Codec{
-		maxAge:     cfg.MaxAge,
-		refreshAge: cfg.RefreshAge,
-		maxLength:  cfg.MaxLength,
-		compress:   !cfg.DisableCompression,
-		now:        cfg.Now,
-		rand:       rand.Reader,
-		legacy:     append([]Decoder(nil), cfg.Legacy...),
+		maxAge:      cfg.MaxAge,
+		refreshAge:  cfg.RefreshAge,
+		maxLifetime: cfg.MaxLifetime,
+		maxLength:   cfg.MaxLength,
+		compress:    cfg.Compress,
+		now:         cfg.Now,
+		rand:        rand.Reader,
+		legacy:      append([]Decoder(nil), cfg.Legacy...),
 	}
 	for i, d := range c.legacy {
 		if d == nil {
@@ -192,6 +219,10 @@ func New(cfg Config) (*Codec, error) {
 	}
 	if c.maxAge == 0 {
 		c.maxAge = DefaultMaxAge
+	}
+	if c.refreshAge >= c.maxAge {
+		// A cookie that old is already expired: the refresh could never fire.
+		return nil, fmt.Errorf("cookieseal: RefreshAge %v is not less than MaxAge %v", c.refreshAge, c.maxAge)
 	}
 	if c.maxLength == 0 {
 		c.maxLength = DefaultMaxLength
@@ -224,6 +255,9 @@ func (c *Codec) SetSecrets(secrets []string) error {
 // MaxAge returns the lifetime of the cookies this codec seals.
 func (c *Codec) MaxAge() time.Duration { return c.maxAge }
 
+// MaxLifetime returns the absolute lifetime of a session, 0 for none.
+func (c *Codec) MaxLifetime() time.Duration { return c.maxLifetime }
+
 // MaxLength returns the size limit of one cookie, name included, in bytes.
 func (c *Codec) MaxLength() int { return c.maxLength }
 
@@ -241,20 +275,86 @@ func GenerateSecret() string {
 }
 
 // Encode seals value, serialized as JSON, into a cookie value for the cookie
-// called name. The value decodes only under the same name.
+// called name. The value decodes only under the same name: the full cookie
+// name, so a cookie that Cookies writes with HostPrefix is "__Host-session".
 //
 // A map[interface{}]interface{} (gorilla/sessions' Session.Values) is written
 // in a typed form that keeps the Go types of its values; see Decode.
+//
+// Encode starts a session: the cookie's issued-at and created-at are now.
+// To write the value of a session that a cookie already carries, use
+// Reissue or Refresh with the Info that DecodeInfo returned, which keep the
+// session's created-at, so that MaxLifetime counts from its start.
 func (c *Codec) Encode(name string, value any) (string, error) {
-	return c.encode(name, value, c.maxLength)
+	now := c.now().Unix()
+	return c.encode(name, value, c.maxLength, sealTimes{now, now})
 }
 
-func (c *Codec) encode(name string, value any, limit int) (string, error) {
+// Reissue seals value again for the session that info describes, as
+// DecodeInfo (or Cookies.Read) returned it for the cookie called name, under
+// the key that now seals. Call it when info.Reissue is set, after the
+// handler has judged the session and accepted it.
+//
+// The new cookie keeps the session's times: its created-at always, and its
+// issued-at too, unless the cookie is at least RefreshAge old, when the
+// issued-at moves to now (a sliding session). A cookie re-issued only
+// because its key no longer seals therefore expires when the old one would
+// have, and passes a check such as "not issued before the last password
+// change" exactly when the old one did. A cookie that a Legacy decoder
+// opened has no trustworthy times: its re-issue starts both at now, as a
+// login would; so does a zero Info (no cookie was read), as Encode.
+func (c *Codec) Reissue(name string, value any, info Info) (string, error) {
+	return c.encode(name, value, c.maxLength, c.reissueTimes(info, false))
+}
+
+// Refresh seals value for the session that info describes, moving its
+// issued-at to now and keeping its created-at: a deliberate refresh, for
+// example after the handler changed the session. MaxAge then counts from
+// now, MaxLifetime still from the session's start. A zero Info (no cookie
+// was read) or a Legacy one starts a session, as Encode does.
+func (c *Codec) Refresh(name string, value any, info Info) (string, error) {
+	return c.encode(name, value, c.maxLength, c.reissueTimes(info, true))
+}
+
+// sealTimes are the times a cookie carries, in Unix seconds.
+type sealTimes struct {
+	issued, created int64
+}
+
+// reissueTimes returns the times of a cookie re-sealed for info: kept,
+// except that issued-at moves to now when refresh is set or the cookie is at
+// least RefreshAge old; both now for a legacy cookie or a zero Info.
+func (c *Codec) reissueTimes(info Info, refresh bool) sealTimes {
+	now := c.now()
+	if info.IssuedAt.IsZero() {
+		return sealTimes{now.Unix(), now.Unix()}
+	}
+	t := sealTimes{info.IssuedAt.Unix(), info.IssuedAt.Unix()}
+	if !info.CreatedAt.IsZero() {
+		t.created = info.CreatedAt.Unix()
+	}
+	if refresh || c.refreshAge > 0 && now.Sub(info.IssuedAt) >= c.refreshAge {
+		t.issued = now.Unix()
+	}
+	t.created = min(t.created, t.issued) // a cookie from a clock ahead of ours
+	return t
+}
+
+func (c *Codec) encode(name string, value any, limit int, t sealTimes) (string, error) {
+	if t.created > t.issued {
+		return "", errors.New("cookieseal: created-at after issued-at")
+	}
 	s := getScratch()
 	defer s.put()
-	// The JSON goes straight after room for the header, nonce and issued-at,
-	// so that it is sealed in place.
-	const prefix = headerSize + nonceSize + issuedAtSize
+	// The JSON goes straight after room for the header, nonce and times,
+	// so that it is sealed in place. The created-at is there only when it
+	// differs from the issued-at (SPEC.md, flag bit 2).
+	prefix := headerSize + nonceSize + issuedAtSize
+	var timeFlags byte
+	if t.created != t.issued {
+		prefix += createdAtSize
+		timeFlags = flagCreated
+	}
 	buf, flags, err := s.marshalAppend(withLen(s.plain, prefix), value)
 	if err != nil {
 		clear(s.plain[:cap(s.plain)]) // a failed append may have left some plaintext
@@ -272,7 +372,8 @@ func (c *Codec) encode(name string, value any, limit int) (string, error) {
 			buf, payload, flags = z, z[prefix:], flags|flagDeflate
 		}
 	}
-	n := overhead + len(payload)
+	flags |= timeFlags
+	n := prefix + len(payload) + tagSize
 	if size := len(name) + 1 + base64.RawURLEncoding.EncodedLen(n); size > limit {
 		return "", fmt.Errorf("%w: %d bytes with the name, limit %d", ErrTooLarge, size, limit)
 	}
@@ -287,7 +388,10 @@ func (c *Codec) encode(name string, value any, limit int) (string, error) {
 		return "", fmt.Errorf("cookieseal: reading a random nonce: %w", err)
 	}
 	body := buf[headerSize+nonceSize:]
-	binary.BigEndian.PutUint64(body, uint64(c.now().Unix()))
+	binary.BigEndian.PutUint64(body, uint64(t.issued))
+	if timeFlags != 0 {
+		binary.BigEndian.PutUint64(body[issuedAtSize:], uint64(t.created))
+	}
 	s.ad = appendAdditionalData(s.ad[:0], buf[:headerSize], name)
 	sealed, err := aeadSeal(k.aead, buf[:headerSize+nonceSize], nonce, body, s.ad)
 	if err != nil {
@@ -308,14 +412,24 @@ func appendAdditionalData(ad, header []byte, name string) []byte {
 
 // Info is what DecodeInfo learns from a cookie besides its value.
 type Info struct {
-	IssuedAt time.Time // when Encode sealed it, to the second
-	KeyID    KeyID     // the key that opened it
-	// Reissue is set when the cookie should be encoded again and sent: its
-	// key no longer seals new cookies, it is older than RefreshAge, or a
-	// Legacy decoder opened it.
+	// IssuedAt is when the cookie's current lifetime began, to the second:
+	// the Encode that started the session, or its last refresh. A re-issue
+	// because the key rotated keeps it. MaxAge counts from it.
+	IssuedAt time.Time
+	// CreatedAt is when the session began (the Encode that started it, the
+	// login), to the second; refreshes and re-issues keep it. MaxLifetime
+	// counts from it. It equals IssuedAt until the first refresh.
+	CreatedAt time.Time
+	KeyID     KeyID // the key that opened it
+	// Reissue is set when the cookie should be sealed again and sent (see
+	// Codec.Reissue): its key no longer seals new cookies, it is at least
+	// RefreshAge old, or a Legacy decoder opened it. Nothing is re-issued
+	// unless the caller does it, after judging the session.
 	Reissue bool
 	// Legacy is set when a Config.Legacy decoder, not cookieseal, opened the
-	// cookie; IssuedAt and KeyID are then zero.
+	// cookie. Its times are unknown, so IssuedAt, CreatedAt and KeyID are
+	// zero: a check such as "not issued before the last password change"
+	// refuses it, and Reissue gives it times of now.
 	Legacy bool
 }
 
@@ -374,13 +488,27 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 		return Info{}, fmt.Errorf("%w: %w (tampered, or sealed for another cookie name)", ErrInvalid, err)
 	}
 
+	iat := int64(binary.BigEndian.Uint64(body))
+	cat := iat
+	payload := body[issuedAtSize:]
+	if raw[5]&flagCreated != 0 {
+		if len(payload) < createdAtSize {
+			return Info{}, fmt.Errorf("%w: created-at flag set, but no created-at", ErrInvalid)
+		}
+		cat = int64(binary.BigEndian.Uint64(payload))
+		payload = payload[createdAtSize:]
+		if cat > iat {
+			return Info{}, fmt.Errorf("%w: created after it was issued", ErrInvalid)
+		}
+	}
 	now := c.now()
-	issued, age, err := c.checkAge(int64(binary.BigEndian.Uint64(body)), now)
+	issued, age, err := c.checkAge(iat, now)
 	if err != nil {
 		return Info{}, err
 	}
-
-	payload := body[issuedAtSize:]
+	if err := c.checkLifetime(cat, now); err != nil {
+		return Info{}, err
+	}
 	if h.Compressed {
 		if payload, err = appendInflate(s.zip[:0], payload, MaxPayloadSize); err != nil {
 			clear(s.zip[:cap(s.zip)]) // partial output may be there
@@ -401,9 +529,10 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	k.opened.Add(1)
 	k.lastOpened.Store(now.UnixNano())
 	return Info{
-		IssuedAt: issued,
-		KeyID:    k.id,
-		Reissue:  k != ring.keys[0] || (c.refreshAge > 0 && age >= c.refreshAge),
+		IssuedAt:  issued,
+		CreatedAt: time.Unix(cat, 0),
+		KeyID:     k.id,
+		Reissue:   k != ring.keys[0] || (c.refreshAge > 0 && age >= c.refreshAge),
 	}, nil
 }
 
@@ -423,20 +552,37 @@ func (c *Codec) checkAge(iat int64, now time.Time) (time.Time, time.Duration, er
 	behind := uint64(nowSec) - uint64(iat) // exact: iat <= nowSec
 	maxSec, maxNanos := uint64(c.maxAge/time.Second), c.maxAge%time.Second
 	if behind > maxSec || behind == maxSec && nanos > maxNanos {
-		return time.Time{}, 0, fmt.Errorf("%w: issued %s ago, max age %v", ErrExpired, ageString(behind, nanos), c.maxAge)
+		// The message does not say by how much: an application that echoes
+		// errors would reveal the hidden issue time.
+		return time.Time{}, 0, errExpiredAge
 	}
 	// behind <= maxSec, so this fits in a Duration.
 	return time.Unix(iat, 0), time.Duration(behind)*time.Second + nanos, nil
 }
 
-// ageString formats s seconds plus nanos as a Duration does, or in whole
-// seconds when that would not fit a Duration.
-func ageString(s uint64, nanos time.Duration) string {
-	if s >= math.MaxInt64/uint64(time.Second) {
-		return fmt.Sprintf("%ds", s)
+// checkLifetime fails with ErrExpired when MaxLifetime is set and the
+// session, created at cat (Unix seconds, any int64), is older, comparing
+// whole seconds (SPEC.md section 4). cat is at most the issued-at, which
+// checkAge bounded, so the difference cannot be negative beyond the skew.
+func (c *Codec) checkLifetime(cat int64, now time.Time) error {
+	if c.maxLifetime <= 0 {
+		return nil
 	}
-	return (time.Duration(s)*time.Second + nanos).String()
+	nowSec := now.Unix()
+	if cat >= nowSec {
+		return nil
+	}
+	if uint64(nowSec)-uint64(cat) > uint64(c.maxLifetime/time.Second) { // exact: cat < nowSec
+		return errExpiredLifetime
+	}
+	return nil
 }
+
+// The ErrExpired errors. They name the limit, never the cookie's age.
+var (
+	errExpiredAge      = fmt.Errorf("%w: older than its max age", ErrExpired)
+	errExpiredLifetime = fmt.Errorf("%w: session older than its max lifetime", ErrExpired)
+)
 
 // unknownKeyError is Decode's error for a key ID that is not in the ring. It
 // formats only when asked, so refusing a forged cookie costs no formatting.

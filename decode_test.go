@@ -122,7 +122,7 @@ func TestTypedPayloadChecks(t *testing.T) {
 }
 
 func TestEncodeRefusesWhatDecodeWould(t *testing.T) {
-	c, err := New(Config{Secrets: newSecrets(1), MaxLength: 1 << 20})
+	c, err := New(Config{Secrets: newSecrets(1), MaxLength: 1 << 20, Compress: true})
 	require.NoError(t, err)
 	// JSON of exactly MaxPayloadSize compresses to a few hundred bytes and
 	// opens; one byte more would inflate past the cap, so Encode refuses it.
@@ -175,7 +175,7 @@ func TestDecodeInfo(t *testing.T) {
 	info, err := c.DecodeInfo("s", s, &out)
 	require.NoError(t, err)
 	assert.True(t, info.IssuedAt.Equal(t0), "IssuedAt %v", info.IssuedAt)
-	assert.Equal(t, Info{IssuedAt: info.IssuedAt, KeyID: c.KeyIDs()[0]}, info)
+	assert.Equal(t, Info{IssuedAt: info.IssuedAt, CreatedAt: info.IssuedAt, KeyID: c.KeyIDs()[0]}, info)
 
 	clk.Add(30*time.Minute - time.Second)
 	info, err = c.DecodeInfo("s", s, &out)

@@ -42,7 +42,9 @@ func Example_slidingExpiry() {
 		case err != nil:
 			log.Fatal(err)
 		case info.Reissue:
-			if cookie, err = codec.Encode("session", user); err != nil {
+			// The handler has accepted the session; Reissue moves the
+			// issued-at to now because RefreshAge has passed.
+			if cookie, err = codec.Reissue("session", user, info); err != nil {
 				log.Fatal(err)
 			}
 			fmt.Printf("%s %s, cookie from %s: re-issued\n", now.Format("15:04"), user, info.IssuedAt.Format("15:04"))
@@ -58,55 +60,51 @@ func Example_slidingExpiry() {
 	// 03:30 expired: log in again
 }
 
-// Absolute lifetime: sliding re-issue keeps an active session alive, so a
-// hard limit since login has to live in the value itself. Here a session
-// ends 9 hours after login however active the user is.
+// Absolute lifetime: sliding re-issue keeps an active session alive, and
+// MaxLifetime ends it a fixed time after login however active the user is.
+// Re-issues and refreshes keep the session's created-at (Info.CreatedAt),
+// so none of them extends it.
 func Example_absoluteLifetime() {
-	type session struct {
-		User  string    `json:"user"`
-		Login time.Time `json:"login"`
-	}
-	const absolute = 9 * time.Hour
-
 	start := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
 	now := start
 	codec, err := cookieseal.New(cookieseal.Config{
-		Secrets:    []string{cookieseal.GenerateSecret()},
-		MaxAge:     4 * time.Hour, // idle timeout
-		RefreshAge: 2 * time.Hour,
-		Now:        func() time.Time { return now },
+		Secrets:     []string{cookieseal.GenerateSecret()},
+		MaxAge:      4 * time.Hour, // idle timeout
+		RefreshAge:  2 * time.Hour,
+		MaxLifetime: 9 * time.Hour, // absolute: 9 hours after login
+		Now:         func() time.Time { return now },
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	cookie, err := codec.Encode("session", session{User: "bob", Login: now})
+	cookie, err := codec.Encode("session", "bob") // the login
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	// A visit every 2.5 hours: never idle for 4 hours, so the cookie
-	// itself stays valid; only the login time inside ends the session.
+	// A visit every 2.5 hours: never idle for 4 hours, so only the
+	// lifetime since login ends the session.
 	for _, h := range []float64{2.5, 5, 7.5, 10} {
 		now = start.Add(time.Duration(h * float64(time.Hour)))
-		var s session
-		info, err := codec.DecodeInfo("session", cookie, &s)
-		if err != nil {
-			log.Fatal(err) // not reached: the cookie is always fresh enough
-		}
-		if now.Sub(s.Login) > absolute {
-			fmt.Printf("%s %s logged in at %s: over %v, log in again\n", now.Format("15:04"), s.User, s.Login.Format("15:04"), absolute)
+		var user string
+		info, err := codec.DecodeInfo("session", cookie, &user)
+		if errors.Is(err, cookieseal.ErrExpired) {
+			fmt.Printf("%s %v: log in again\n", now.Format("15:04"), err)
 			continue
 		}
+		if err != nil {
+			log.Fatal(err)
+		}
 		if info.Reissue {
-			if cookie, err = codec.Encode("session", s); err != nil { // Login is kept
+			if cookie, err = codec.Reissue("session", user, info); err != nil {
 				log.Fatal(err)
 			}
 		}
-		fmt.Printf("%s %s logged in at %s: ok, re-issued %t\n", now.Format("15:04"), s.User, s.Login.Format("15:04"), info.Reissue)
+		fmt.Printf("%s %s logged in at %s: ok, re-issued %t\n", now.Format("15:04"), user, info.CreatedAt.UTC().Format("15:04"), info.Reissue)
 	}
 	// Output:
 	// 11:30 bob logged in at 09:00: ok, re-issued true
 	// 14:00 bob logged in at 09:00: ok, re-issued true
 	// 16:30 bob logged in at 09:00: ok, re-issued true
-	// 19:00 bob logged in at 09:00: over 9h0m0s, log in again
+	// 19:00 cookieseal: cookie expired: session older than its max lifetime: log in again
 }

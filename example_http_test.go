@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/cookieseal/cookieseal"
 )
@@ -46,45 +47,118 @@ func ExampleCookies() {
 	// true false
 }
 
-// A value too long for one cookie is split over several, each within the
-// 4096-byte budget with its name; dropping one part makes Read fail.
+// By default a value must fit one cookie of 3072 bytes, what a stock nginx
+// in front of the application passes; past that Write fails with
+// ErrTooLarge and writes nothing. A deployment whose proxies take longer
+// headers raises MaxHeaderBytes: a value too long for one cookie is then
+// split over several, each within 4096 bytes with its name, the first
+// saying how many there are.
 func ExampleCookies_chunked() {
 	codec, err := cookieseal.New(cookieseal.Config{
-		Secrets:            []string{cookieseal.GenerateSecret()},
-		DisableCompression: true, // so that the length below is exact
+		Secrets: []string{cookieseal.GenerateSecret()}, // uncompressed, so the length below is exact
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	cookies, err := cookieseal.NewCookies(codec, cookieseal.CookieOptions{})
+	defaults, err := cookieseal.NewCookies(codec, cookieseal.CookieOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
-
 	rec := httptest.NewRecorder()
-	if err := cookies.Write(rec, httptest.NewRequest("GET", "/", nil), "cart", strings.Repeat("x", 10_000)); err != nil {
+	err = defaults.Write(rec, nil, "cart", strings.Repeat("x", 5000))
+	fmt.Println(errors.Is(err, cookieseal.ErrTooLarge), len(rec.Header()))
+
+	// Behind proxies configured for 8 KB of cookies (nginx:
+	// large_client_header_buffers 4 16k; proxy_buffer_size 16k).
+	cookies, err := cookieseal.NewCookies(codec, cookieseal.CookieOptions{MaxHeaderBytes: 7168})
+	if err != nil {
+		log.Fatal(err)
+	}
+	rec = httptest.NewRecorder()
+	if err := cookies.Write(rec, httptest.NewRequest("GET", "/", nil), "cart", strings.Repeat("x", 5000)); err != nil {
 		log.Fatal(err)
 	}
 	next := httptest.NewRequest("GET", "/", nil)
-	partial := httptest.NewRequest("GET", "/", nil)
 	for _, c := range rec.Result().Cookies() {
-		fmt.Println(c.Name, len(c.Name)+1+len(c.Value) <= 4096)
-		next.AddCookie(c)
-		if c.Name != "cart.1" {
-			partial.AddCookie(c)
+		if c.MaxAge < 0 {
+			continue // a part that an older, longer value might have left
 		}
+		count, _, _ := strings.Cut(c.Value, ".")
+		fmt.Println(c.Name, len(c.Name)+1+len(c.Value) <= 4096, c.Name == "cart" && count == "2")
+		next.AddCookie(c)
 	}
+	next.AddCookie(&http.Cookie{Name: "cart.9", Value: "planted"}) // not counted, not read
 
 	var v string
 	_, err = cookies.Read(next, "cart", &v)
 	fmt.Println(len(v), err)
-	_, err = cookies.Read(partial, "cart", &v)
-	fmt.Println(errors.Is(err, cookieseal.ErrInvalid))
 	// Output:
-	// cart true
-	// cart.1 true
-	// cart.2 true
-	// cart.3 true
-	// 10000 <nil>
-	// true
+	// true 0
+	// cart true true
+	// cart.1 true false
+	// 5000 <nil>
+}
+
+// A handler reads the session, judges it, and only then re-issues it: a
+// session the handler refuses (here: issued before the user's last password
+// change) gets no new cookie. A re-issue because the key rotated keeps the
+// issued-at, so the rule holds on the next request too.
+func ExampleCookies_Reissue() {
+	oldSecret, newSecret := cookieseal.GenerateSecret(), cookieseal.GenerateSecret()
+	login := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	now := login
+	clock := func() time.Time { return now }
+	before, _ := cookieseal.New(cookieseal.Config{Secrets: []string{oldSecret}, Now: clock})
+	codec, _ := cookieseal.New(cookieseal.Config{Secrets: []string{newSecret, oldSecret}, Now: clock})
+	oldCookies, _ := cookieseal.NewCookies(before, cookieseal.CookieOptions{})
+	cookies, _ := cookieseal.NewCookies(codec, cookieseal.CookieOptions{})
+	passwordChanged := login.Add(time.Hour)
+
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var user string
+		info, err := cookies.Read(r, "session", &user)
+		if err != nil || info.IssuedAt.Before(passwordChanged) {
+			http.Error(w, "log in again", http.StatusUnauthorized) // nothing re-issued
+			return
+		}
+		if err := cookies.Reissue(w, r, "session", user, info); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprint(w, "welcome ", user)
+	})
+	visit := func(c []*http.Cookie) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", "/", nil)
+		for _, c := range c {
+			r.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, r)
+		fmt.Println(rec.Code, len(rec.Result().Cookies()), "cookies set")
+		return rec
+	}
+
+	// Logged in at 09:00 under the old key; the password changed at 10:00.
+	rec := httptest.NewRecorder()
+	if err := oldCookies.Write(rec, nil, "session", "alice"); err != nil {
+		log.Fatal(err)
+	}
+	stolen := rec.Result().Cookies()[:1]
+	now = login.Add(2 * time.Hour)
+	visit(stolen)
+	visit(stolen)
+
+	// Logged in again at 11:00, still under the old key: accepted, and
+	// re-issued under the new key with its issued-at kept.
+	rec = httptest.NewRecorder()
+	if err := oldCookies.Write(rec, nil, "session", "alice"); err != nil {
+		log.Fatal(err)
+	}
+	reissued := visit(rec.Result().Cookies()[:1]).Result().Cookies()
+	visit(reissued)
+	// Output:
+	// 401 0 cookies set
+	// 401 0 cookies set
+	// 200 1 cookies set
+	// 200 0 cookies set
 }

@@ -46,8 +46,10 @@ func Example_rotation() {
 	}
 	var user string
 	info, _ := codec.DecodeInfo("session", cookie, &user)
+	// The handler judges the session first; accepted, it is re-issued under
+	// the new key with its issued-at kept, so the rotation extends nothing.
 	if info.Reissue { // sealed under a key that no longer seals
-		cookie, _ = codec.Encode("session", user)
+		cookie, _ = codec.Reissue("session", user, info)
 	}
 	report("after the switch")
 	for range 3 { // the user's next requests

@@ -4,15 +4,28 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"strings"
 	"time"
 )
 
 // DefaultMaxChunks is the most cookies one value may span when
-// CookieOptions.MaxChunks is 0: about 40 KB of cookie at the default
-// MaxLength.
+// CookieOptions.MaxChunks is 0. At the default MaxHeaderBytes a value fits
+// one cookie; the part cap matters once MaxHeaderBytes is raised.
 const DefaultMaxChunks = 10
+
+// DefaultMaxHeaderBytes is the most bytes of name=value the cookies of one
+// value may take when CookieOptions.MaxHeaderBytes is 0 (with "; " between
+// parts, as in a request's Cookie header). A stock nginx in front of the
+// application answers 502 when the response headers it gets from the
+// application pass 4 KB (proxy_buffer_size, one memory page), which one
+// full 4096-byte cookie with its attributes already does; this leaves about
+// 800 bytes for the application's other response headers. curl (about 8 KB
+// of cookies) and nginx (an 8 KB request header line) allow more on the way
+// in. The README, "Size, and sessions past 4 KB", has the measurements.
+const DefaultMaxHeaderBytes = 3072 // bytes
+
+// minHeaderBytes is the least CookieOptions.MaxHeaderBytes accepted.
+const minHeaderBytes = 256 // bytes
 
 // maxChunksLimit caps CookieOptions.MaxChunks. Browsers promise only 50
 // cookies per domain (RFC 6265, section 6.1), shared by every cookie of the
@@ -25,8 +38,8 @@ const hostPrefix = "__Host-"
 
 // CookieOptions sets the attributes of the cookies that a [Cookies] writes.
 // The zero value is the safe default: HttpOnly, Secure, SameSite=Lax, Path=/,
-// host-only, Max-Age equal to the codec's MaxAge, up to DefaultMaxChunks
-// cookies per value. HttpOnly is always set.
+// host-only, Max-Age equal to the codec's MaxAge, and a value's cookies
+// within DefaultMaxHeaderBytes. HttpOnly is always set.
 type CookieOptions struct {
 	// Path is the Path attribute. Empty means "/".
 	Path string
@@ -44,8 +57,10 @@ type CookieOptions struct {
 	// a cookie only if it came with Secure, Path=/ and no Domain from an
 	// https page, so neither a subdomain nor a plain-http response can set or
 	// shadow it. It requires Path "/" (or empty) and no Domain. The names
-	// given to Write, Read and Delete stay without the prefix. Insecure
-	// leaves the prefix out.
+	// given to Write, Read and Delete stay without the prefix, but the name
+	// that is sealed, and that Codec.Decode or "cookieseal open -name" must
+	// be given, is the full cookie name: "__Host-session", not "session".
+	// Insecure leaves the prefix out.
 	HostPrefix bool
 
 	// Insecure drops the Secure attribute, and the "__Host-" prefix with
@@ -62,15 +77,55 @@ type CookieOptions struct {
 	// means DefaultMaxChunks (10); 1 turns chunking off; more than 50 is an
 	// error.
 	MaxChunks int
+
+	// MaxHeaderBytes is the most bytes the cookies of one value may take:
+	// each part's name, "=" and value, and "; " between parts, as in the
+	// Cookie header of a request (the Set-Cookie lines of a response add the
+	// attributes). Write fails with ErrTooLarge past it and writes nothing.
+	// Zero means DefaultMaxHeaderBytes (3072): one cookie, which passes a
+	// stock nginx reverse proxy both ways and curl. To store more, and split
+	// values over several cookies, raise it once every proxy in front of the
+	// application accepts longer headers (nginx: proxy_buffer_size and
+	// proxy_buffers for responses, large_client_header_buffers for requests;
+	// curl sends no more than about 8 KB of cookies). Read accepts any value
+	// within MaxChunks cookies, whatever this budget, so lowering it logs
+	// nobody out. Less than 256 is an error.
+	MaxHeaderBytes int
+
+	// LegacyScopes names the Domain and Path of cookies of the same names
+	// that an earlier deployment set with other attributes (a gorilla
+	// store's Domain=example.com, say). Write, Refresh, Reissue and Delete
+	// expire the cookie under each of these scopes too (before setting the
+	// new one), so that an old cookie cannot shadow the new one and logout
+	// ends the session. Keep them until the old cookies' lifetime has
+	// passed since the switch. The cookies' own Domain and Path, and
+	// HostPrefix (old cookies had another name), are errors.
+	LegacyScopes []CookieScope
+}
+
+// CookieScope is the Domain and Path under which a browser keeps a cookie.
+// An empty Domain means a host-only cookie; an empty Path means "/".
+type CookieScope struct {
+	Domain string // the Domain attribute; empty for a host-only cookie
+	Path   string // the Path attribute; empty means "/"
 }
 
 // Cookies writes values as sealed cookies with safe attributes and reads
-// them back. A value too long for one cookie is split across several:
-// the cookie called name holds the first part, name.1, name.2, ... the rest,
-// and every part counts its own name against the codec's MaxLength. The
-// value is sealed once, before it is split, so a missing, extra, reordered or
-// foreign part makes Read fail with ErrInvalid. Every cookie named
-// name.<number> counts as a part, so keep no other cookie under such a name.
+// them back. A value too long for one cookie is sealed once and split
+// across several: the cookie called name holds the number of parts, a ".",
+// and the first part; name.1, name.2, ... the rest (SPEC.md section 10).
+// Read reads exactly the parts the first cookie counts, so stale or planted
+// parts beyond them cannot make a session unreadable.
+//
+// The name given to Write, Read and Delete is the cookie's name, without
+// the "__Host-" prefix that CookieOptions.HostPrefix adds; the name that is
+// sealed (authenticated with the value) is the full cookie name, prefix
+// included.
+//
+// When a request carries several cookies of the name (one set under another
+// Domain or Path, or an old gorilla/securecookie cookie), Read tries the
+// ones that look like cookieseal cookies first, in the request's order,
+// then the others, and returns the first that opens.
 //
 // Every response that sets or deletes a cookie through Cookies also gets
 // "Cache-Control: no-store", so that no shared cache stores one user's
@@ -78,13 +133,15 @@ type CookieOptions struct {
 //
 // A Cookies is safe for concurrent use.
 type Cookies struct {
-	codec      *Codec
-	path       string
-	domain     string
-	sameSite   http.SameSite
-	secure     bool
-	hostPrefix bool
-	maxChunks  int
+	codec       *Codec
+	path        string
+	domain      string
+	sameSite    http.SameSite
+	secure      bool
+	hostPrefix  bool
+	maxChunks   int
+	headerBytes int
+	legacy      []CookieScope
 }
 
 // NewCookies validates opts and returns a Cookies that seals with codec.
@@ -94,13 +151,14 @@ func NewCookies(codec *Codec, opts CookieOptions) (*Cookies, error) {
 		return nil, errors.New("cookieseal: NewCookies needs a codec")
 	}
 	s := &Cookies{
-		codec:      codec,
-		path:       opts.Path,
-		domain:     opts.Domain,
-		sameSite:   opts.SameSite,
-		secure:     !opts.Insecure,
-		hostPrefix: opts.HostPrefix && !opts.Insecure,
-		maxChunks:  opts.MaxChunks,
+		codec:       codec,
+		path:        opts.Path,
+		domain:      opts.Domain,
+		sameSite:    opts.SameSite,
+		secure:      !opts.Insecure,
+		hostPrefix:  opts.HostPrefix && !opts.Insecure,
+		maxChunks:   opts.MaxChunks,
+		headerBytes: opts.MaxHeaderBytes,
 	}
 	if s.path == "" {
 		s.path = "/"
@@ -111,24 +169,56 @@ func NewCookies(codec *Codec, opts CookieOptions) (*Cookies, error) {
 	if s.maxChunks == 0 {
 		s.maxChunks = DefaultMaxChunks
 	}
+	if s.headerBytes == 0 {
+		s.headerBytes = DefaultMaxHeaderBytes
+	}
 	switch {
 	case s.maxChunks < 0 || s.maxChunks > maxChunksLimit:
 		return nil, fmt.Errorf("cookieseal: MaxChunks %d, want 1 to %d", opts.MaxChunks, maxChunksLimit)
+	case s.headerBytes < minHeaderBytes:
+		return nil, fmt.Errorf("cookieseal: MaxHeaderBytes %d, want at least %d", opts.MaxHeaderBytes, minHeaderBytes)
 	case s.sameSite != http.SameSiteLaxMode && s.sameSite != http.SameSiteStrictMode && s.sameSite != http.SameSiteNoneMode:
 		return nil, fmt.Errorf("cookieseal: unknown SameSite mode %d", s.sameSite)
 	case s.sameSite == http.SameSiteNoneMode && !s.secure:
 		return nil, errors.New("cookieseal: SameSite=None needs Secure, so it cannot go with Insecure")
 	case opts.HostPrefix && (s.path != "/" || s.domain != ""):
 		return nil, errors.New(`cookieseal: HostPrefix needs Path "/" and no Domain`)
-	case !strings.HasPrefix(s.path, "/") || strings.ContainsAny(s.path, ";\x00\r\n"):
-		return nil, fmt.Errorf("cookieseal: Path %q does not start with / or holds a ';' or control character", s.path)
 	}
-	if s.domain != "" {
-		if err := (&http.Cookie{Name: "n", Value: "v", Domain: s.domain}).Valid(); err != nil {
-			return nil, fmt.Errorf("cookieseal: Domain %q: %w", s.domain, err)
+	if err := checkScope(s.domain, s.path); err != nil {
+		return nil, err
+	}
+	if opts.HostPrefix && !opts.Insecure && len(opts.LegacyScopes) > 0 {
+		// The old cookies had no __Host- prefix: another name, which Read
+		// never reads and a browser keeps beside the new one.
+		return nil, errors.New("cookieseal: LegacyScopes needs HostPrefix off: cookies of an earlier deployment had another name")
+	}
+	for _, l := range opts.LegacyScopes {
+		if l.Path == "" {
+			l.Path = "/"
 		}
+		if err := checkScope(l.Domain, l.Path); err != nil {
+			return nil, fmt.Errorf("cookieseal: LegacyScopes: %w", err)
+		}
+		if strings.EqualFold(strings.TrimPrefix(l.Domain, "."), strings.TrimPrefix(s.domain, ".")) && l.Path == s.path {
+			// Expiring it would expire the cookie Write has just set.
+			return nil, fmt.Errorf("cookieseal: LegacyScopes: Domain %q and Path %q are the cookies' own", l.Domain, l.Path)
+		}
+		s.legacy = append(s.legacy, l)
 	}
 	return s, nil
+}
+
+// checkScope checks a Domain and Path attribute.
+func checkScope(domain, path string) error {
+	if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, ";\x00\r\n") {
+		return fmt.Errorf("cookieseal: Path %q does not start with / or holds a ';' or control character", path)
+	}
+	if domain != "" {
+		if err := (&http.Cookie{Name: "n", Value: "v", Domain: domain}).Valid(); err != nil {
+			return fmt.Errorf("cookieseal: Domain %q: %w", domain, err)
+		}
+	}
+	return nil
 }
 
 // Write seals value into the cookie called name (and, if it is too long
@@ -136,88 +226,134 @@ func NewCookies(codec *Codec, opts CookieOptions) (*Cookies, error) {
 // sets "Cache-Control: no-store". Call it before the response's first
 // Write or WriteHeader.
 //
-// r is the request being answered: the parts of a previously longer value
-// that it carries are expired, so that a session that shrinks leaves no
-// parts behind. A nil r expires every part name.1 to name.<MaxChunks-1>.
-// Set-Cookie headers that an earlier Write or Delete in the same response
-// added for name are replaced.
+// Write starts a session: the cookie's issued-at and created-at are now.
+// To write a changed value for the session a request carries, use Refresh
+// with the Info that Read returned, which keeps the session's created-at
+// (Config.MaxLifetime counts from it).
 //
-// A value whose sealed form does not fit MaxChunks cookies fails with
-// ErrTooLarge, and w is left as it was.
+// r is the request being answered: the parts of a previously longer value
+// that it carries are expired; when it carries no cookie of the name (a
+// cross-site POST does not send SameSite=Lax cookies), or is nil, every part
+// a value could have is expired. Parts left behind anyway do no harm: Read
+// reads only the parts the first cookie counts. Set-Cookie headers that an
+// earlier Write, Refresh, Reissue or Delete in the same response added for
+// name are replaced.
+//
+// A value whose sealed form does not fit MaxChunks cookies or
+// MaxHeaderBytes fails with ErrTooLarge, and w is left as it was.
 func (s *Cookies) Write(w http.ResponseWriter, r *http.Request, name string, value any) error {
+	now := s.codec.now().Unix()
+	return s.write(w, r, name, value, sealTimes{now, now})
+}
+
+// Reissue writes value again, sealed with the key that now seals, when
+// info.Reissue is set, and does nothing otherwise. info is what Read
+// returned for the cookie name of r, and value what it decoded (as the
+// handler holds it now). Call it after the handler has judged the session
+// (revocation, "issued before the last password change", and so on) and
+// accepted it, before the response's first Write or WriteHeader: a refused
+// session is simply not re-issued.
+//
+// The re-issued cookie keeps the session's created-at, and its issued-at
+// unless it is at least Config.RefreshAge old (see Codec.Reissue), so a
+// rotation re-issue extends nothing. A cookie that a Legacy decoder opened
+// is re-issued with times of now.
+func (s *Cookies) Reissue(w http.ResponseWriter, r *http.Request, name string, value any, info Info) error {
+	if !info.Reissue {
+		return nil
+	}
+	return s.write(w, r, name, value, s.codec.reissueTimes(info, false))
+}
+
+// Refresh writes value for the session that info describes (what Read
+// returned for the cookie name of r), moving its issued-at to now and
+// keeping its created-at: use it to store a changed session, or to slide
+// its expiry on activity. Config.MaxLifetime still counts from the
+// session's start. With a zero Info (Read found no cookie) it starts a
+// session, as Write does, so "read, change, Refresh" needs no special case.
+func (s *Cookies) Refresh(w http.ResponseWriter, r *http.Request, name string, value any, info Info) error {
+	return s.write(w, r, name, value, s.codec.reissueTimes(info, true))
+}
+
+func (s *Cookies) write(w http.ResponseWriter, r *http.Request, name string, value any, t sealTimes) error {
 	full, err := s.fullName(name)
 	if err != nil {
 		return err
 	}
-	total := s.capacity(full, s.maxChunks)
-	v, err := s.codec.encode(full, value, len(full)+1+total)
+	room := s.room(full)
+	v, err := s.codec.encode(full, value, len(full)+1+room, t)
 	if err != nil {
-		return fmt.Errorf("cookieseal: cookie %q in at most %d cookies: %w", full, s.maxChunks, err)
+		return fmt.Errorf("cookieseal: cookie %s in at most %d cookies and %d bytes of Cookie header: %w", full, s.maxChunks, s.headerBytes, err)
 	}
 	parts := s.split(full, v)
 	h := w.Header()
 	dropSetCookies(h, full)
 	h.Set("Cache-Control", "no-store")
-	maxAge := max(1, int(s.codec.maxAge/time.Second)) // 0 would make a browser-session cookie
+	for _, l := range s.legacy { // first, in case a client stores both as one
+		http.SetCookie(w, s.expire(full, l))
+	}
+	maxAge := s.maxAgeAttr(t)
 	for i, p := range parts {
 		http.SetCookie(w, s.cookie(chunkName(full, i), p, maxAge))
 	}
-	for _, i := range s.sentChunks(r, full) {
-		if i >= len(parts) {
-			http.SetCookie(w, s.cookie(chunkName(full, i), "", -1))
-		}
+	for _, i := range s.staleParts(r, full, len(parts)) {
+		http.SetCookie(w, s.cookie(chunkName(full, i), "", -1))
 	}
 	return nil
+}
+
+// maxAgeAttr is the Max-Age attribute for a cookie with times t: what is
+// left of its MaxAge and MaxLifetime, in whole seconds, at least 1 (0 would
+// make a browser-session cookie).
+func (s *Cookies) maxAgeAttr(t sealTimes) int {
+	c := s.codec
+	now := c.now().Unix()
+	left := int64(c.maxAge/time.Second) - (now - t.issued)
+	if c.maxLifetime > 0 {
+		left = min(left, int64(c.maxLifetime/time.Second)-(now-t.created))
+	}
+	return int(max(1, left))
 }
 
 // Read opens the cookie called name in r (with its parts name.1, ... if it
 // was split) into dst, which must be a non-nil pointer, as Codec.DecodeInfo
 // does. A request without the cookie gets http.ErrNoCookie; a bad cookie
 // gets one of the codec's errors (ErrInvalid, ErrExpired, ErrUnknownKey,
-// ErrTooLarge). On any error dst is left as it was.
+// ErrTooLarge). On any error dst is left as it was. Read writes nothing.
 //
-// When the returned Info has Reissue set, the cookie should be written again
-// (see ReadAndReissue).
+// When the returned Info has Reissue set, the handler judges the session
+// first (revoked? issued before the last password change?) and, only if it
+// accepts it, calls Reissue.
 func (s *Cookies) Read(r *http.Request, name string, dst any) (Info, error) {
 	full, err := s.fullName(name)
 	if err != nil {
 		return Info{}, err
 	}
-	v, err := s.join(r, full)
-	if err != nil {
-		return Info{}, err
+	heads, parts := s.collect(r, full)
+	if len(heads) == 0 {
+		return Info{}, http.ErrNoCookie
 	}
-	return s.codec.decode(full, v, dst, len(full)+1+s.capacity(full, s.maxChunks))
-}
-
-// ReadAndReissue is Read that also writes the cookie again to w when Info
-// says Reissue: when it was sealed with a key that no longer seals, is older
-// than the codec's RefreshAge, or was opened by a Legacy decoder. The new
-// cookie seals what dst holds after decoding, so JSON fields that dst has no
-// place for are dropped. If writing fails, the error says so and dst is left
-// as it was. Call it before the response's first Write or WriteHeader.
-func (s *Cookies) ReadAndReissue(w http.ResponseWriter, r *http.Request, name string, dst any) (Info, error) {
-	rv := reflect.ValueOf(dst)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		return s.Read(r, name, dst) // reports the bad dst
-	}
-	fresh := reflect.New(rv.Type().Elem())
-	info, err := s.Read(r, name, fresh.Interface())
-	if err != nil {
-		return Info{}, err
-	}
-	if info.Reissue {
-		if err := s.Write(w, r, name, fresh.Elem().Interface()); err != nil {
-			return Info{}, fmt.Errorf("cookieseal: re-issuing: %w", err)
+	var first error
+	for _, head := range heads {
+		v, err := s.join(full, head, parts)
+		if err == nil {
+			var info Info
+			if info, err = s.codec.decode(full, v, dst, len(full)+1+len(v)); err == nil {
+				return info, nil
+			}
+		}
+		if first == nil {
+			first = err
 		}
 	}
-	rv.Elem().Set(fresh.Elem())
-	return info, nil
+	return Info{}, first
 }
 
-// Delete expires the cookie called name and every part of it that r
-// carries (every possible part if r is nil), replaces any Set-Cookie for
-// them that an earlier Write added to w, and sets "Cache-Control: no-store".
+// Delete expires the cookie called name, every part of it that r carries
+// (every possible part if r is nil or carries no cookie of the name), and
+// the cookie under every CookieOptions.LegacyScopes; it replaces any
+// Set-Cookie for them that an earlier Write added to w, and sets
+// "Cache-Control: no-store".
 func (s *Cookies) Delete(w http.ResponseWriter, r *http.Request, name string) error {
 	full, err := s.fullName(name)
 	if err != nil {
@@ -226,8 +362,11 @@ func (s *Cookies) Delete(w http.ResponseWriter, r *http.Request, name string) er
 	h := w.Header()
 	dropSetCookies(h, full)
 	h.Set("Cache-Control", "no-store")
+	for _, l := range s.legacy {
+		http.SetCookie(w, s.expire(full, l))
+	}
 	http.SetCookie(w, s.cookie(full, "", -1))
-	for _, i := range s.sentChunks(r, full) {
+	for _, i := range s.staleParts(r, full, 1) {
 		http.SetCookie(w, s.cookie(chunkName(full, i), "", -1))
 	}
 	return nil
@@ -246,10 +385,17 @@ func (s *Cookies) fullName(name string) (string, error) {
 	if strings.HasPrefix(lower, "__host-") || strings.HasPrefix(lower, "__secure-") {
 		return "", fmt.Errorf("cookieseal: cookie name %q: use CookieOptions.HostPrefix rather than a prefix in the name", name)
 	}
-	if s.chunkCap(full, s.maxChunks-1) < minChunkSize {
+	if s.chunkCap(full, s.maxChunks-1, s.maxChunks) < minChunkSize {
 		return "", fmt.Errorf("cookieseal: cookie name %q is too long for MaxLength %d", name, s.codec.maxLength)
 	}
 	return full, nil
+}
+
+// expire returns a cookie that expires the cookie name under scope l.
+func (s *Cookies) expire(name string, l CookieScope) *http.Cookie {
+	c := s.cookie(name, "", -1)
+	c.Domain, c.Path = l.Domain, l.Path
+	return c
 }
 
 // cookie returns one cookie with the configured attributes. maxAge < 0

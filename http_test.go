@@ -72,6 +72,16 @@ func randomText(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)[:n]
 }
 
+// big lets a value span up to 50 full cookies, past the default budget of
+// DefaultMaxHeaderBytes, to test the layout itself.
+var big = CookieOptions{MaxHeaderBytes: 50 * 4096}
+
+// bigWith is big with opts' other fields.
+func bigWith(opts CookieOptions) CookieOptions {
+	opts.MaxHeaderBytes = big.MaxHeaderBytes
+	return opts
+}
+
 type blob struct {
 	Data string `json:"data"`
 }
@@ -99,9 +109,14 @@ func TestCookiesWriteDefaults(t *testing.T) {
 	if got := rec.Header().Get("Cache-Control"); got != "no-store" {
 		t.Errorf("Cache-Control: got %q, want no-store", got)
 	}
-	// A nil request expires every possible part past the first.
-	if got, want := len(lines), DefaultMaxChunks; got != want {
-		t.Errorf("got %d Set-Cookie lines for a nil request, want %d (1 cookie + %d expired parts)", got, want, want-1)
+	// A nil request expires every possible part past the first: at the
+	// default budget a value has one part, so there is none.
+	if got, want := len(lines), 1; got != want {
+		t.Errorf("got %d Set-Cookie lines for a nil request, want %d", got, want)
+	}
+	big := newTestCookies(t, Config{}, big)
+	if got, want := len(write(t, big, nil, "session", 1).Header().Values("Set-Cookie")), 10; got != want {
+		t.Errorf("with a raised budget: got %d Set-Cookie lines for a nil request, want %d (1 cookie + 9 expired parts)", got, want)
 	}
 }
 
@@ -168,6 +183,8 @@ func TestNewCookiesRejects(t *testing.T) {
 		{"nil codec", nil, CookieOptions{}},
 		{"negative MaxChunks", c, CookieOptions{MaxChunks: -1}},
 		{"MaxChunks over 50", c, CookieOptions{MaxChunks: 51}},
+		{"negative MaxHeaderBytes", c, CookieOptions{MaxHeaderBytes: -1}},
+		{"MaxHeaderBytes under 256", c, CookieOptions{MaxHeaderBytes: 255}},
 		{"SameSite None without Secure", c, CookieOptions{SameSite: http.SameSiteNoneMode, Insecure: true}},
 		{"unknown SameSite", c, CookieOptions{SameSite: 99}},
 		{"HostPrefix with a Path", c, CookieOptions{HostPrefix: true, Path: "/app"}},
@@ -185,6 +202,9 @@ func TestNewCookiesRejects(t *testing.T) {
 	}
 	if _, err := NewCookies(c, CookieOptions{MaxChunks: 50}); err != nil {
 		t.Errorf("MaxChunks 50: %v, want it accepted", err)
+	}
+	if _, err := NewCookies(c, CookieOptions{MaxHeaderBytes: 256}); err != nil {
+		t.Errorf("MaxHeaderBytes 256: %v, want it accepted", err)
 	}
 }
 
@@ -207,7 +227,7 @@ func TestCookiesBadNames(t *testing.T) {
 // TestCookiesNameLengthLimit checks the bound on names: the last possible
 // part must keep minChunkSize bytes for its value.
 func TestCookiesNameLengthLimit(t *testing.T) {
-	s := newTestCookies(t, Config{}, CookieOptions{})
+	s := newTestCookies(t, Config{}, big)
 	longest := strings.Repeat("n", 4096-len(".9")-1-minChunkSize) // part 9 keeps 64 bytes
 	if err := s.Write(httptest.NewRecorder(), nil, longest, 1); err != nil {
 		t.Errorf("name of %d bytes: %v, want it accepted", len(longest), err)
@@ -221,10 +241,11 @@ func TestCookiesNameLengthLimit(t *testing.T) {
 // each is then exactly 4096 bytes with its name, and one more byte of value
 // is ErrTooLarge.
 func TestCookiesFillTheBudget(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{MaxChunks: 2})
+	s := newTestCookies(t, Config{}, bigWith(CookieOptions{MaxChunks: 2}))
 	// 6 + 24 + 8 + 16 bytes of overhead, the JSON string's 2 quotes, and
-	// 6083 bytes of text: 6139 bytes, 8186 in base64url = 4094 + 4092.
-	const fits = 6083
+	// 6082 bytes of text: 6138 bytes, 8184 in base64url = "2." and 4092
+	// in s, 4092 in s.1.
+	const fits = 6082
 	rec := write(t, s, nil, "s", strings.Repeat("x", fits))
 	for _, c := range rec.Result().Cookies() {
 		if c.MaxAge < 0 {
@@ -291,7 +312,7 @@ func renamed(cookies []*http.Cookie, from, to string) []*http.Cookie {
 
 func TestCookiesReadExpired(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
-	s := newTestCookies(t, Config{MaxAge: time.Hour, Now: func() time.Time { return now }}, CookieOptions{})
+	s := newTestCookies(t, Config{MaxAge: time.Hour, Now: func() time.Time { return now }}, big)
 	r := requestWith(setCookies(write(t, s, nil, "s", blob{randomText(6000)})))
 	now = now.Add(2 * time.Hour)
 	var dst blob
@@ -320,21 +341,28 @@ func TestCookiesSmallValueIsOneCodecCookie(t *testing.T) {
 }
 
 // chunkCount is how many cookies a sealed value of n bytes needs under the
-// name name at MaxLength 4096.
+// name name at MaxLength 4096: the fewest whose room, less the count and
+// "." in the first, holds it.
 func chunkCount(name string, n int) int {
-	count := 0
-	for i := 0; n > 0; i++ {
-		n -= 4096 - len(chunkName(name, i)) - 1
-		count++
+	for count := 1; ; count++ {
+		room := 0
+		for i := range count {
+			room += 4096 - len(chunkName(name, i)) - 1
+		}
+		if count > 1 {
+			room -= len(fmt.Sprint(count)) + 1
+		}
+		if room >= n {
+			return count
+		}
 	}
-	return count
 }
 
 // TestCookiesChunkRoundTripHTTP sends values of 5, 10 and 16 KB through a
 // real HTTP server and client with a cookie jar, checking each Set-Cookie
 // against the 4096-byte budget, name included.
 func TestCookiesChunkRoundTripHTTP(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{})
+	s := newTestCookies(t, Config{}, big)
 	mux := http.NewServeMux()
 	var stored string
 	mux.HandleFunc("/set", func(w http.ResponseWriter, r *http.Request) {
@@ -366,17 +394,28 @@ func TestCookiesChunkRoundTripHTTP(t *testing.T) {
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("/set: %s", resp.Status)
 			}
-			sealed := 0
+			sealed, set := 0, 0
 			for _, c := range resp.Cookies() {
+				if c.MaxAge < 0 {
+					continue // an expired part
+				}
 				if size := len(c.Name) + 1 + len(c.Value); size > 4096 {
 					t.Errorf("cookie %s is %d bytes with its name, over 4096", c.Name, size)
 				}
-				sealed += len(c.Value)
+				v := c.Value
+				if c.Name == "s" {
+					_, v, _ = strings.Cut(v, ".") // a part count, or none
+					if !strings.Contains(c.Value, ".") {
+						v = c.Value
+					}
+				}
+				sealed += len(v)
+				set++
 			}
-			if got, want := len(resp.Cookies()), chunkCount("s", sealed); got != want {
+			if got, want := set, chunkCount("s", sealed); got != want {
 				t.Errorf("got %d cookies for %d sealed bytes, want %d", got, sealed, want)
 			}
-			if kb > 4 && len(resp.Cookies()) < 2 {
+			if kb > 4 && set < 2 {
 				t.Errorf("%d KB fit one cookie; want it split", kb)
 			}
 			got := get(t, client, srv.URL+"/get")
@@ -423,7 +462,7 @@ func get(t *testing.T, client *http.Client, url string) string {
 }
 
 func TestCookiesShrinkExpiresLeftovers(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{})
+	s := newTestCookies(t, Config{}, big)
 	big := setCookies(write(t, s, nil, "s", blob{randomText(16 << 10)}))
 	if len(big) != 6 {
 		t.Fatalf("16 KB made %d cookies, want 6", len(big))
@@ -449,11 +488,11 @@ func TestCookiesShrinkExpiresLeftovers(t *testing.T) {
 }
 
 func TestCookiesRepeatedWriteReplaces(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{})
+	s := newTestCookies(t, Config{}, big)
 	rec := httptest.NewRecorder()
 	http.SetCookie(rec, &http.Cookie{Name: "other", Value: "kept"})
 	http.SetCookie(rec, &http.Cookie{Name: "s.x", Value: "kept"})
-	r := requestWith(nil)
+	r := requestWith([]*http.Cookie{{Name: "s", Value: "old"}}) // no parts to expire
 	if err := s.Write(rec, r, "s", blob{randomText(10 << 10)}); err != nil {
 		t.Fatal(err)
 	}
@@ -480,12 +519,13 @@ func TestCookiesWriteTooLarge(t *testing.T) {
 		size int
 	}{
 		{"MaxChunks 1 turns chunking off", CookieOptions{MaxChunks: 1}, 5 << 10},
-		{"past MaxChunks 3", CookieOptions{MaxChunks: 3}, 10 << 10},
+		{"past MaxChunks 3", bigWith(CookieOptions{MaxChunks: 3}), 10 << 10},
+		{"past MaxHeaderBytes", CookieOptions{MaxHeaderBytes: 3 * 4096}, 10 << 10},
 		{"past the default", CookieOptions{}, 40 << 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newTestCookies(t, Config{DisableCompression: true}, tt.opts)
+			s := newTestCookies(t, Config{}, tt.opts)
 			rec := httptest.NewRecorder()
 			err := s.Write(rec, nil, "s", blob{randomText(tt.size)})
 			if !errors.Is(err, ErrTooLarge) {
@@ -499,10 +539,12 @@ func TestCookiesWriteTooLarge(t *testing.T) {
 }
 
 // TestCookiesChunkTampering starts from a value sealed into four cookies
-// and tampers with the set the way a client, or a mix-up of two responses,
-// could.
+// and tampers with the set the way a client, a sibling subdomain, or a
+// mix-up of two responses could. Parts beyond those the first cookie counts
+// are ignored; a re-split that joins to the same sealed value opens, since
+// the value is what is authenticated.
 func TestCookiesChunkTampering(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{})
+	s := newTestCookies(t, Config{}, big)
 	value := randomText(10 << 10)
 	good := setCookies(write(t, s, nil, "s", blob{value}))
 	other := setCookies(write(t, s, nil, "s", blob{randomText(10 << 10)}))
@@ -527,13 +569,38 @@ func TestCookiesChunkTampering(t *testing.T) {
 		cookies []*http.Cookie
 		want    error
 	}{
-		{"first part missing", drop(0), ErrInvalid},
+		{"first part missing", drop(0), http.ErrNoCookie},
 		{"middle part missing", drop(1), ErrInvalid},
 		{"last part missing", drop(3), ErrInvalid},
-		{"extra part", append(cp(), &http.Cookie{Name: "s.4", Value: "AAAA"}), ErrInvalid},
-		{"extra part copied", append(cp(), &http.Cookie{Name: "s.4", Value: good[3].Value}), ErrInvalid},
-		{"extra part past a gap", append(cp(), &http.Cookie{Name: "s.6", Value: "AAAA"}), ErrInvalid},
-		{"part past MaxChunks", append(cp(), &http.Cookie{Name: "s.10", Value: "AAAA"}), ErrInvalid},
+		{"extra part ignored", append(cp(), &http.Cookie{Name: "s.4", Value: "AAAA"}), nil},
+		{"extra part copied ignored", append(cp(), &http.Cookie{Name: "s.4", Value: good[3].Value}), nil},
+		{"planted part past a gap ignored", append(cp(), &http.Cookie{Name: "s.9", Value: "AAAA"}), nil},
+		{"part past MaxChunks ignored", append(cp(), &http.Cookie{Name: "s.10", Value: "AAAA"}), nil},
+		{"count changed to 3", func() []*http.Cookie {
+			c := cp()
+			c[0].Value = "3" + c[0].Value[1:]
+			return c
+		}(), ErrInvalid},
+		{"count changed to 5", func() []*http.Cookie {
+			c := cp()
+			c[0].Value = "5" + c[0].Value[1:]
+			return c
+		}(), ErrInvalid},
+		{"count removed", func() []*http.Cookie {
+			c := cp()
+			c[0].Value = c[0].Value[2:]
+			return c
+		}(), ErrInvalid},
+		{"count not canonical", func() []*http.Cookie {
+			c := cp()
+			c[0].Value = "04." + c[0].Value[3:] // same length
+			return c
+		}(), ErrInvalid},
+		{"count over MaxChunks", func() []*http.Cookie {
+			c := cp()
+			c[0].Value = "11" + c[0].Value[1:]
+			return c
+		}(), ErrTooLarge},
 		{"full parts reordered", func() []*http.Cookie {
 			c := cp()
 			c[1].Value, c[2].Value = c[2].Value, c[1].Value
@@ -554,12 +621,21 @@ func TestCookiesChunkTampering(t *testing.T) {
 			c[3].Value = other[3].Value
 			return c
 		}(), ErrInvalid},
-		{"split moved", func() []*http.Cookie {
+		{"split moved, same value", func() []*http.Cookie {
 			c := cp()
 			c[2].Value, c[3].Value = c[2].Value[:len(c[2].Value)-1], c[2].Value[len(c[2].Value)-1:]+c[3].Value
 			return c
+		}(), nil},
+		{"empty last part", func() []*http.Cookie {
+			c := cp()
+			c[3].Value = ""
+			return c
 		}(), ErrInvalid},
-		{"empty last part", append(cp(), &http.Cookie{Name: "s.4", Value: ""}), ErrInvalid},
+		{"empty first part", func() []*http.Cookie {
+			c := cp()
+			c[0].Value = "4."
+			return c
+		}(), ErrInvalid},
 		{"byte flipped", func() []*http.Cookie {
 			c := cp()
 			b := []byte(c[1].Value)
@@ -577,6 +653,12 @@ func TestCookiesChunkTampering(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dst := blob{"untouched"}
 			_, err := s.Read(requestWith(tt.cookies), "s", &dst)
+			if tt.want == nil {
+				if err != nil || dst.Data != value {
+					t.Errorf("got %v, want the value", err)
+				}
+				return
+			}
 			if !errors.Is(err, tt.want) {
 				t.Errorf("got %v, want %v", err, tt.want)
 			}
@@ -588,7 +670,7 @@ func TestCookiesChunkTampering(t *testing.T) {
 }
 
 func TestCookiesDuplicateNamesFirstWins(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{})
+	s := newTestCookies(t, Config{}, big)
 	good := setCookies(write(t, s, nil, "s", blob{"good"}))
 	r := requestWith(good)
 	r.AddCookie(&http.Cookie{Name: "s", Value: "shadow"})
@@ -606,7 +688,7 @@ func TestCookiesDuplicateNamesFirstWins(t *testing.T) {
 }
 
 func TestCookiesHostPrefixChunks(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{HostPrefix: true})
+	s := newTestCookies(t, Config{}, bigWith(CookieOptions{HostPrefix: true}))
 	v := randomText(5000)
 	cookies := setCookies(write(t, s, nil, "s", blob{v}))
 	var names []string
@@ -623,7 +705,7 @@ func TestCookiesHostPrefixChunks(t *testing.T) {
 }
 
 func TestCookiesDelete(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{HostPrefix: true})
+	s := newTestCookies(t, Config{}, bigWith(CookieOptions{HostPrefix: true}))
 	big := setCookies(write(t, s, nil, "s", blob{randomText(10 << 10)}))
 
 	rec := httptest.NewRecorder()
@@ -651,7 +733,7 @@ func TestCookiesDelete(t *testing.T) {
 	}
 }
 
-func TestCookiesReadAndReissue(t *testing.T) {
+func TestCookiesReadThenReissue(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	clock := func() time.Time { return now }
 	oldSecret, newSecret := GenerateSecret(), GenerateSecret()
@@ -660,14 +742,15 @@ func TestCookiesReadAndReissue(t *testing.T) {
 	newID := s.codec.KeyIDs()[0]
 
 	tests := []struct {
-		name    string
-		writer  *Cookies
-		age     time.Duration
-		reissue bool
+		name       string
+		writer     *Cookies
+		age        time.Duration
+		reissue    bool
+		wantIssued time.Time // of the re-issued cookie
 	}{
-		{"fresh cookie, current key", s, 0, false},
-		{"old key", before, 0, true},
-		{"past RefreshAge", s, 2 * time.Hour, true},
+		{"fresh cookie, current key", s, 0, false, time.Time{}},
+		{"old key keeps issued-at", before, 0, true, time.Unix(1_800_000_000, 0)},
+		{"past RefreshAge moves issued-at", s, 2 * time.Hour, true, time.Unix(1_800_000_000, 0).Add(2 * time.Hour)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -676,12 +759,15 @@ func TestCookiesReadAndReissue(t *testing.T) {
 			now = now.Add(tt.age)
 			rec := httptest.NewRecorder()
 			var got map[any]any
-			info, err := s.ReadAndReissue(rec, r, "s", &got)
+			info, err := s.Read(r, "s", &got)
 			if err != nil || got["n"] != 7 {
 				t.Fatalf("got %v, %v; want n=7 as an int", got, err)
 			}
 			if info.Reissue != tt.reissue {
 				t.Errorf("Reissue: got %t, want %t", info.Reissue, tt.reissue)
+			}
+			if err := s.Reissue(rec, r, "s", got, info); err != nil {
+				t.Fatal(err)
 			}
 			cookies := setCookies(rec)
 			if !tt.reissue {
@@ -702,23 +788,11 @@ func TestCookiesReadAndReissue(t *testing.T) {
 			if err != nil || again["n"] != 7 || info.Reissue {
 				t.Errorf("re-issued cookie reads %v, %v, Reissue %t", again, err, info.Reissue)
 			}
+			if !info.IssuedAt.Equal(tt.wantIssued) || !info.CreatedAt.Equal(time.Unix(1_800_000_000, 0)) {
+				t.Errorf("re-issued cookie: issued %v, created %v; want issued %v, created at the login", info.IssuedAt, info.CreatedAt, tt.wantIssued)
+			}
 		})
 	}
-
-	t.Run("bad cookie leaves dst", func(t *testing.T) {
-		dst := map[any]any{"kept": true}
-		rec := httptest.NewRecorder()
-		_, err := s.ReadAndReissue(rec, requestWith([]*http.Cookie{{Name: "s", Value: "bad"}}), "s", &dst)
-		if !errors.Is(err, ErrInvalid) || dst["kept"] != true || len(rec.Header()) != 0 {
-			t.Errorf("got %v, dst %v, headers %v", err, dst, rec.Header())
-		}
-	})
-	t.Run("nil dst", func(t *testing.T) {
-		r := requestWith(setCookies(write(t, s, nil, "s", 1)))
-		if _, err := s.ReadAndReissue(httptest.NewRecorder(), r, "s", nil); !errors.Is(err, ErrInvalid) {
-			t.Errorf("got %v, want ErrInvalid", err)
-		}
-	})
 }
 
 func TestChunkIndex(t *testing.T) {
@@ -728,7 +802,7 @@ func TestChunkIndex(t *testing.T) {
 	}{
 		{"s.1", 1}, {"s.12", 12}, {"s", 0}, {"s.", 0}, {"s.0", 0}, {"s.01", 0},
 		{"s.-1", 0}, {"s.+1", 0}, {"s.1a", 0}, {"t.1", 0}, {"s.x", 0}, {"ss.1", 0},
-		{"s.99999999999999999999", 0},
+		{"s.99999999999999999999", 0}, {"s.50", 50}, {"s.51", 0}, {"s.1.1", 0}, {"s.1 ", 0},
 	}
 	for _, tt := range tests {
 		if got := chunkIndex("s", tt.cookie); got != tt.want {
@@ -755,20 +829,25 @@ func mustURL(t *testing.T, s string) *url.URL {
 	return u
 }
 
-// A part numbered MaxChunks is one too many, whatever it holds.
-func TestCookiesPartAtMaxChunks(t *testing.T) {
-	s := newTestCookies(t, Config{DisableCompression: true}, CookieOptions{MaxChunks: 2})
+// A count over MaxChunks is ErrTooLarge, before any part is looked at; a
+// part numbered MaxChunks is never read.
+func TestCookiesCountAtMaxChunks(t *testing.T) {
+	s := newTestCookies(t, Config{}, bigWith(CookieOptions{MaxChunks: 2}))
 	good := setCookies(write(t, s, nil, "s", blob{randomText(5000)}))
-	if len(good) != 2 {
-		t.Fatalf("got %d cookies, want 2", len(good))
+	if len(good) != 2 || !strings.HasPrefix(good[0].Value, "2.") {
+		t.Fatalf("got %d cookies, want 2 with the count 2", len(good))
 	}
 	var check blob
 	if _, err := s.Read(requestWith(good), "s", &check); err != nil {
 		t.Fatalf("two parts with MaxChunks 2: %v", err)
 	}
 	extra := append(good, &http.Cookie{Name: "s.2", Value: "AAAA"})
-	_, err := s.Read(requestWith(extra), "s", &check)
-	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "part 2, but at most 2 parts") {
-		t.Fatalf("part s.2 with MaxChunks 2: got %v, want ErrInvalid naming the cap", err)
+	if _, err := s.Read(requestWith(extra), "s", &check); err != nil {
+		t.Fatalf("a part s.2 with MaxChunks 2 is not read: got %v", err)
+	}
+	three := []*http.Cookie{{Name: "s", Value: "3" + good[0].Value[1:]}, good[1], {Name: "s.2", Value: "AAAA"}}
+	_, err := s.Read(requestWith(three), "s", &check)
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "a part count over 2") {
+		t.Fatalf("count 3 with MaxChunks 2: got %v, want ErrTooLarge naming the cap", err)
 	}
 }

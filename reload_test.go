@@ -306,12 +306,12 @@ func TestReloaderMissingAndOversizedFile(t *testing.T) {
 	}
 
 	// Exactly the limit is accepted.
-	exact := b + "\n" + strings.Repeat("#", cookieseal.MaxSecretsFileSize-len(b)-2) + "\n"
+	exact := b + "\n" + a + "\n" + strings.Repeat("#", cookieseal.MaxSecretsFileSize-len(b)-len(a)-3) + "\n"
 	writeAtomic(t, path, exact)
 	if err := r.Reload(); err != nil {
 		t.Errorf("file of exactly MaxSecretsFileSize bytes: %v", err)
 	}
-	if got, want := codec.KeyIDs(), keyIDsOf(t, b); !reflect.DeepEqual(got, want) {
+	if got, want := codec.KeyIDs(), keyIDsOf(t, b, a); !reflect.DeepEqual(got, want) {
 		t.Errorf("got key IDs %v, want %v", got, want)
 	}
 }

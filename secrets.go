@@ -2,7 +2,6 @@ package cookieseal
 
 import (
 	"fmt"
-	"os"
 	"strings"
 )
 
@@ -39,10 +38,12 @@ func ParseSecretsFile(text string) []string {
 	return secrets
 }
 
-// ReadSecretsFile reads a secrets file (see ParseSecretsFile). Errors name
-// the file but never quote its content.
+// ReadSecretsFile reads a secrets file (see ParseSecretsFile). A file
+// larger than MaxSecretsFileSize is refused, as a Reloader refuses it, after
+// reading at most one byte more: pointing it at /dev/zero or a log fails at
+// once. Errors name the file but never quote its content.
 func ReadSecretsFile(path string) ([]string, error) {
-	b, err := os.ReadFile(path)
+	b, err := readSecretsFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("cookieseal: reading secrets file: %w", err)
 	}

@@ -1,10 +1,15 @@
 package cookieseal_test
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/cookieseal/cookieseal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestParseSecretsFileComments(t *testing.T) {
@@ -38,4 +43,28 @@ func lengths(secrets []string) []int {
 		n[i] = len(s)
 	}
 	return n
+}
+
+func TestReadSecretsFileSizeCap(t *testing.T) {
+	secret := cookieseal.GenerateSecret()
+	dir := t.TempDir()
+	exact := filepath.Join(dir, "exact")
+	body := secret + "\n" + strings.Repeat("#", cookieseal.MaxSecretsFileSize-len(secret)-2) + "\n"
+	require.NoError(t, os.WriteFile(exact, []byte(body), 0o600))
+	got, err := cookieseal.ReadSecretsFile(exact)
+	require.NoError(t, err, "a file of exactly cookieseal.MaxSecretsFileSize bytes")
+	assert.Equal(t, []string{secret}, got)
+
+	over := filepath.Join(dir, "over")
+	require.NoError(t, os.WriteFile(over, []byte(body+"#"), 0o600))
+	_, err = cookieseal.ReadSecretsFile(over)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "larger than 65536 bytes")
+	assert.NotContains(t, err.Error(), secret)
+
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		_, err = cookieseal.ReadSecretsFile("/dev/zero") // endless: must stop at the cap
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "larger than")
+	}
 }

@@ -660,8 +660,8 @@ func toFloat32(f float64) (float32, bool) {
 // unchanged, so a session passes through a program that does not know the
 // type.
 type Named struct {
-	Name string
-	JSON json.RawMessage
+	Name string          // the name given to Register by the sealing program
+	JSON json.RawMessage // the value's JSON, compact
 }
 
 var registry struct {

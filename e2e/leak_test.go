@@ -42,7 +42,8 @@ func TestReadableCatchesFlask(t *testing.T) {
 }
 
 func TestReadableQuietOnSealed(t *testing.T) {
-	codec, err := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}})
+	// Compress, so that the second value is sealed compressed.
+	codec, err := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}, Compress: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/cookieseal/cookieseal"
 )
@@ -28,15 +29,26 @@ func runKeygen(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		return usageErr(stderr, "keygen", "-n must be between 1 and %d, got %d", maxKeygen, *n)
 	}
 	for range *n {
-		fmt.Fprintln(stdout, cookieseal.GenerateSecret())
+		if _, err := fmt.Fprintln(stdout, cookieseal.GenerateSecret()); err != nil {
+			return fail(stderr, "keygen", fmt.Errorf("writing the output: %w", err))
+		}
 	}
 	return exitOK
 }
 
+// compressUsage is the help of seal -compress.
+const compressUsage = `compress the JSON with DEFLATE when it is 1024 bytes or more and that makes
+the cookie shorter. Only for values that do not hold a secret (a CSRF token)
+together with data an attacker can choose: the compressed length then leaks
+the secret to anyone who sees cookie lengths. Off by default, as in the package`
+
 func runSeal(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("seal")
-	name := fs.String("name", "", "the cookie's `NAME`; the cookie opens only under this name (required)")
-	maxAge := fs.Duration("max-age", cookieseal.DefaultMaxAge, "the lifetime `D` the cookie is meant for, shown with -v; whoever opens it enforces it")
+	var name nameFlag
+	fs.Var(&name, "name", nameUsage+"; required")
+	var maxAge maxAgeFlag
+	fs.Var(&maxAge, "max-age", "the lifetime `D` the cookie is meant for, shown with -v; whoever opens it enforces it"+maxAgeUsage)
+	compress := fs.Bool("compress", false, compressUsage)
 	verbose := fs.Bool("v", false, "say on stderr which key sealed it, when it expires and its size")
 	file := secretsFlag(fs)
 	pos, code, done := parse(fs, args, stdout, stderr)
@@ -46,13 +58,14 @@ func runSeal(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	if len(pos) > 0 {
 		return usageErr(stderr, "seal", "unexpected argument %q: the value comes on stdin", pos[0])
 	}
-	if *name == "" {
-		return usageErr(stderr, "seal", "-name is required")
+	if !name.set {
+		return usageErr(stderr, "seal", `-name is required: the cookie's full name, prefix included (-name "" for an empty one)`)
 	}
-	if *maxAge <= 0 {
-		return usageErr(stderr, "seal", "-max-age must be positive, got %v", *maxAge)
+	d, code, done := checkMaxAge(stderr, "seal", maxAge)
+	if done {
+		return code
 	}
-	codec, err := c.codec(*file, *maxAge)
+	codec, err := c.codec(*file, cookieseal.Config{MaxAge: d, Compress: *compress})
 	if err != nil {
 		return fail(stderr, "seal", err)
 	}
@@ -60,36 +73,77 @@ func runSeal(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	if err != nil {
 		return fail(stderr, "seal", err)
 	}
-	in = bytes.TrimSpace(in)
-	if !json.Valid(in) {
-		fmt.Fprintln(stderr, "cookieseal seal: stdin does not hold one JSON value")
+	if err := checkJSON(in); err != nil {
+		fmt.Fprintf(stderr, "cookieseal seal: %v\n", err)
 		return exitInvalid
 	}
-	value, err := codec.Encode(*name, json.RawMessage(in))
+	value, err := codec.Encode(name.name, json.RawMessage(bytes.TrimSpace(in)))
+	if errors.Is(err, cookieseal.ErrTooLarge) {
+		err = fmt.Errorf("%w; seal makes one cookie: it does not split a value into the parts Cookies.Write sets", err)
+	}
 	if err != nil {
 		return fail(stderr, "seal", err)
 	}
-	fmt.Fprintln(stdout, value)
+	if _, err := fmt.Fprintln(stdout, value); err != nil {
+		return fail(stderr, "seal", fmt.Errorf("writing the output: %w", err))
+	}
 	if *verbose {
 		// Open what was just sealed, so that what -v says comes from the
 		// cookie itself.
 		var raw json.RawMessage
-		info, err := codec.DecodeInfo(*name, value, &raw)
+		info, err := codec.DecodeInfo(name.name, value, &raw)
 		if err != nil {
 			return fail(stderr, "seal", err)
 		}
-		fmt.Fprintf(stderr, "key ID:   %s (%s)\n", info.KeyID, secretPosition(codec.KeyIDs(), info.KeyID))
-		fmt.Fprintf(stderr, "issued:   %s\n", formatTime(info.IssuedAt))
-		fmt.Fprintf(stderr, "expires:  %s (after %v)\n", formatTime(info.IssuedAt.Add(codec.MaxAge())), codec.MaxAge())
-		fmt.Fprintf(stderr, "size:     %d bytes with the name, limit %d\n", len(*name)+1+len(value), codec.MaxLength())
+		h, err := cookieseal.Inspect(value)
+		if err != nil {
+			return fail(stderr, "seal", err)
+		}
+		fmt.Fprintf(stderr, "key ID:     %s (%s)\n", info.KeyID, secretPosition(codec.KeyIDs(), info.KeyID))
+		fmt.Fprintf(stderr, "issued:     %s\n", formatTime(info.IssuedAt))
+		fmt.Fprintf(stderr, "expires:    %s (after %s)\n", formatTime(info.IssuedAt.Add(codec.MaxAge())), formatAge(codec.MaxAge()))
+		fmt.Fprintf(stderr, "compressed: %s\n", yesNo(h.Compressed))
+		fmt.Fprintf(stderr, "size:       %d bytes with the name, limit %d\n", len(name.name)+1+len(value), codec.MaxLength())
 	}
 	return exitOK
 }
 
+// checkJSON says whether in holds exactly one JSON value, and where it goes
+// wrong if not.
+func checkJSON(in []byte) error {
+	if len(bytes.TrimSpace(in)) == 0 {
+		return errors.New("stdin does not hold one JSON value: it is empty")
+	}
+	if json.Valid(in) {
+		return nil
+	}
+	var v any
+	err := json.Unmarshal(in, &v)
+	var syn *json.SyntaxError
+	if !errors.As(err, &syn) {
+		return fmt.Errorf("stdin does not hold one JSON value: %v", err)
+	}
+	if syn.Offset >= int64(len(in)) && strings.Contains(err.Error(), "unexpected end") {
+		return fmt.Errorf("stdin does not hold one JSON value: %v, at the end of the input", err)
+	}
+	line, col := position(in, int(syn.Offset)-1)
+	return fmt.Errorf("stdin does not hold one JSON value: %v, at line %d, column %d", err, line, col)
+}
+
+// position gives the 1-based line and column (in bytes) of in[i].
+func position(in []byte, i int) (line, col int) {
+	i = max(i, 0)
+	before := in[:i]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	return line, i - bytes.LastIndexByte(before, '\n')
+}
+
 func runOpen(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("open")
-	name := fs.String("name", "", "the cookie's `NAME`, the one it was sealed for (required)")
-	maxAge := fs.Duration("max-age", cookieseal.DefaultMaxAge, "refuse a cookie issued more than `D` ago (exit 4)")
+	var name nameFlag
+	fs.Var(&name, "name", nameUsage+";\nrequired unless the cookie comes as NAME=VALUE")
+	var maxAge maxAgeFlag
+	fs.Var(&maxAge, "max-age", "refuse a cookie issued more than `D` ago (exit 4)"+maxAgeUsage)
 	verbose := fs.Bool("v", false, "say on stderr when it was issued, its age, which key opened it and whether to re-issue it")
 	file := secretsFlag(fs)
 	pos, code, done := parse(fs, args, stdout, stderr)
@@ -99,32 +153,40 @@ func runOpen(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	if len(pos) > 1 {
 		return usageErr(stderr, "open", "one cookie at most, got %d arguments", len(pos))
 	}
-	if *name == "" {
-		return usageErr(stderr, "open", "-name is required")
+	d, code, done := checkMaxAge(stderr, "open", maxAge)
+	if done {
+		return code
 	}
-	if *maxAge <= 0 {
-		return usageErr(stderr, "open", "-max-age must be positive, got %v", *maxAge)
-	}
-	codec, err := c.codec(*file, *maxAge)
-	if err != nil {
-		return fail(stderr, "open", err)
-	}
-	value, err := cookieArg(pos, stdin)
-	if errors.Is(err, errNoCookie) {
+	cookieName, _, value, err := cookieArg(pos, stdin, name, true)
+	var usage usageError
+	if errors.As(err, &usage) {
 		return usageErr(stderr, "open", "%v", err)
 	}
 	if err != nil {
 		return fail(stderr, "open", err)
 	}
-	var raw json.RawMessage
-	info, err := codec.DecodeInfo(*name, value, &raw)
+	codec, err := c.codec(*file, cookieseal.Config{MaxAge: d})
 	if err != nil {
 		return fail(stderr, "open", err)
 	}
-	fmt.Fprintf(stdout, "%s\n", raw)
+	var raw json.RawMessage
+	info, err := codec.DecodeInfo(cookieName, value, &raw)
+	h, herr := cookieseal.Inspect(value)
+	if err == nil && herr == nil && h.Typed {
+		// Typed session values must be well-formed session values (a map
+		// tag), whatever the JSON: open them as the package would.
+		var v map[any]any
+		err = codec.Decode(cookieName, value, &v)
+	}
+	if err != nil {
+		return fail(stderr, "open", openHint(codec, cookieName, value, err))
+	}
+	if _, err := fmt.Fprintf(stdout, "%s\n", terminalSafe(raw)); err != nil {
+		return fail(stderr, "open", fmt.Errorf("writing the output: %w", err))
+	}
 	if *verbose {
 		ids := codec.KeyIDs()
-		fmt.Fprintf(stderr, "issued:   %s (%s ago)\n", formatTime(info.IssuedAt), formatAge(c.now().Sub(info.IssuedAt)))
+		fmt.Fprintf(stderr, "issued:   %s (%s)\n", formatTime(info.IssuedAt), formatAgo(info.IssuedAt, c.now()))
 		fmt.Fprintf(stderr, "key ID:   %s (%s)\n", info.KeyID, secretPosition(ids, info.KeyID))
 		reissue := "no"
 		if info.Reissue {
@@ -134,16 +196,99 @@ func runOpen(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) in
 			}
 		}
 		fmt.Fprintf(stderr, "reissue:  %s\n", reissue)
-		if h, err := cookieseal.Inspect(value); err == nil && h.Typed {
+		if h.Typed {
 			fmt.Fprintln(stderr, "typed:    yes, session values in the typed form (gorilla/sessions)")
 		}
 	}
 	return exitOK
 }
 
+// openHint adds to a failure of open what the operator can do about it: a
+// Flask or gorilla cookie is for inspect; a cookie in parts cannot be opened
+// here; a cookie that opens under the name with or without its __Host- or
+// __Secure- prefix says which name to use.
+func openHint(codec *cookieseal.Codec, name, value string, err error) error {
+	if !errors.Is(err, cookieseal.ErrInvalid) {
+		return err
+	}
+	if _, ierr := cookieseal.Inspect(value); ierr != nil {
+		if kind := foreignKind(value); kind != "" {
+			return fmt.Errorf("%w; this is a %s cookie, not a cookieseal one: 'cookieseal inspect' shows what it holds", err, kind)
+		}
+		if n, ok := firstPartCount(value); ok {
+			return fmt.Errorf("%w; this is the first of %d parts of a cookie that Cookies.Write split (%s, %s.1, ...): open cannot join parts", err, n, quoteName(name), name)
+		}
+		return err
+	}
+	if !strings.Contains(err.Error(), "another cookie name") {
+		return err // authentic, refused for another reason
+	}
+	for _, alt := range altNames(name) {
+		var raw json.RawMessage
+		_, aerr := codec.DecodeInfo(alt, value, &raw)
+		if aerr == nil || !strings.Contains(aerr.Error(), "another cookie name") {
+			return fmt.Errorf("%w; it was sealed for -name %s: the sealed name is the full cookie name, prefix included", err, quoteName(alt))
+		}
+	}
+	if !strings.HasPrefix(name, "__Host-") && !strings.HasPrefix(name, "__Secure-") {
+		return fmt.Errorf("%w; if the browser shows it as __Host-%s, use -name __Host-%s: the sealed name is the full cookie name", err, name, name)
+	}
+	return err
+}
+
+// altNames are the names a cookie called name may have been sealed for by
+// mistake: with the other prefix, or without.
+func altNames(name string) []string {
+	for _, p := range []string{"__Host-", "__Secure-"} {
+		if base, ok := strings.CutPrefix(name, p); ok {
+			other := map[string]string{"__Host-": "__Secure-", "__Secure-": "__Host-"}[p]
+			return []string{base, other + base}
+		}
+	}
+	return []string{"__Host-" + name, "__Secure-" + name}
+}
+
+// quoteName prints a cookie name for a command line: quoted if empty or not
+// plain.
+func quoteName(name string) string {
+	if name == "" || strings.ContainsAny(name, " \t\"'\\$`;&|<>()*?!#~") {
+		return strconv.Quote(name)
+	}
+	return name
+}
+
+// firstPartCount reports whether v looks like the first cookie of a value in
+// parts, "N.part0" with N >= 2 in canonical decimal, and returns N.
+func firstPartCount(v string) (int, bool) {
+	n, rest, ok := strings.Cut(v, ".")
+	if !ok || n == "" || n[0] == '0' || len(n) > 4 {
+		return 0, false
+	}
+	count, err := strconv.Atoi(n)
+	if err != nil || count < 2 {
+		return 0, false
+	}
+	if rest == "" || strings.Trim(rest, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+		return 0, false
+	}
+	return count, true
+}
+
+// foreignKind names the library of a Flask or gorilla cookie, or "".
+func foreignKind(v string) string {
+	if _, ok := parseFlask(v); ok {
+		return "Flask/itsdangerous"
+	}
+	if _, ok := parseGorilla(v); ok {
+		return "gorilla/securecookie"
+	}
+	return ""
+}
+
 func runInspect(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("inspect")
-	name := fs.String("name", "", "the cookie's `NAME`, to check that NAME=COOKIE fits the browser's limit")
+	var name nameFlag
+	fs.Var(&name, "name", "the cookie's full `NAME`, to check that NAME=COOKIE fits the browser's limit")
 	file := secretsFlag(fs)
 	pos, code, done := parse(fs, args, stdout, stderr)
 	if done {
@@ -152,8 +297,9 @@ func runInspect(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer)
 	if len(pos) > 1 {
 		return usageErr(stderr, "inspect", "one cookie at most, got %d arguments", len(pos))
 	}
-	value, err := cookieArg(pos, stdin)
-	if errors.Is(err, errNoCookie) {
+	cookieName, named, value, err := cookieArg(pos, stdin, name, false)
+	var usage usageError
+	if errors.As(err, &usage) {
 		return usageErr(stderr, "inspect", "%v", err)
 	}
 	if err != nil {
@@ -165,7 +311,10 @@ func runInspect(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer)
 		if describeForeign(stdout, value, c.now()) {
 			return exitOK
 		}
-		return fail(stderr, "inspect", fmt.Errorf("not a cookieseal, Flask or gorilla/securecookie cookie: %w", err))
+		if n, ok := firstPartCount(value); ok {
+			err = fmt.Errorf("%w; this is the first of %d parts of a cookie that Cookies.Write split: inspect reads one cookie", err, n)
+		}
+		return fail(stderr, "inspect", fmt.Errorf("%w (nor a Flask or gorilla/securecookie cookie)", err))
 	}
 	fmt.Fprintf(stdout, "format:     cookieseal v%d\n", h.Version)
 	fmt.Fprintf(stdout, "key ID:     %s\n", h.KeyID)
@@ -178,9 +327,9 @@ func runInspect(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer)
 	fmt.Fprintf(stdout, "sealed:     %d bytes (encrypted value, issue time and tag)\n", h.Sealed)
 	fmt.Fprintf(stdout, "length:     %d bytes\n", len(value))
 	limit := cookieseal.DefaultMaxLength
-	if *name != "" {
-		size := len(*name) + 1 + len(value)
-		fmt.Fprintf(stdout, "fits:       %s, %s=... is %d of %d bytes\n", yesNo(size <= limit), *name, size, limit)
+	if named {
+		size := len(cookieName) + 1 + len(value)
+		fmt.Fprintf(stdout, "fits:       %s, %s=... is %d of %d bytes\n", yesNo(size <= limit), cookieName, size, limit)
 	} else if room := limit - 1 - len(value); room >= 1 {
 		fmt.Fprintf(stdout, "fits:       yes, in %d bytes with a name of up to %d bytes\n", limit, room)
 	} else {

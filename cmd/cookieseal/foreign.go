@@ -115,7 +115,7 @@ func (f flaskCookie) describe(w io.Writer, now time.Time) {
 		if f.legacyTime {
 			note = ", counted from 2011 as before itsdangerous 1.0"
 		}
-		fmt.Fprintf(w, "timestamp:  %s (%s ago%s)\n", formatTime(f.timestamp), formatAge(now.Sub(f.timestamp)), note)
+		fmt.Fprintf(w, "timestamp:  %s (%s%s)\n", formatTime(f.timestamp), formatAgo(f.timestamp, now), note)
 	}
 	fmt.Fprintf(w, "signature:  %d bytes (%s)\n", f.sigLen, macName(f.sigLen, 20))
 	fmt.Fprintf(w, "content:    %s\n", terminalSafe(f.content))
@@ -158,7 +158,7 @@ func parseGorilla(v string) (gorillaCookie, bool) {
 
 func (g gorillaCookie) describe(w io.Writer, now time.Time) {
 	fmt.Fprintln(w, "format:     gorilla/securecookie: signed, encrypted only if the app set a block key")
-	fmt.Fprintf(w, "timestamp:  %s (%s ago)\n", formatTime(g.timestamp), formatAge(now.Sub(g.timestamp)))
+	fmt.Fprintf(w, "timestamp:  %s (%s)\n", formatTime(g.timestamp), formatAgo(g.timestamp, now))
 	fmt.Fprintf(w, "mac:        %d bytes (%s)\n", g.macLen, macName(g.macLen, 32))
 	switch {
 	case json.Valid(g.value):

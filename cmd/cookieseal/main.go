@@ -2,9 +2,12 @@
 // by the cookieseal package, for operators and for debugging.
 //
 //	cookieseal keygen [-n N]
-//	cookieseal seal -name NAME [-max-age D] [-v] < value.json
-//	cookieseal open -name NAME [-max-age D] [-v] [COOKIE]
-//	cookieseal inspect [-name NAME] [COOKIE]
+//	cookieseal seal -name NAME [-compress] [-max-age D] [-v] < value.json
+//	cookieseal open [-name NAME] [-max-age D] [-v] [COOKIE | NAME=COOKIE]
+//	cookieseal inspect [-name NAME] [COOKIE | NAME=COOKIE]
+//
+// NAME is the full cookie name as the browser shows it, "__Host-" or
+// "__Secure-" prefix included: that is the name a cookie is sealed for.
 //
 // Secrets come from the COOKIESEAL_SECRETS environment variable (separated by
 // commas or white space) or from -secrets-file PATH (one per line, '#'
@@ -23,7 +26,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +44,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return cli{getenv: os.Getenv, now: time.Now}.run(args, stdin, stdout, stderr)
 }
 
-// Exit statuses; usageText documents them.
+// Exit statuses; exitText documents them.
 const (
 	exitOK         = 0
 	exitError      = 1 // no or bad secrets, unreadable file or input
@@ -53,19 +58,32 @@ const (
 // envSecrets is the environment variable that holds the secrets.
 const envSecrets = "COOKIESEAL_SECRETS"
 
-const exitText = `Exit status:
-  0  success
-  1  other error: no secrets or bad ones, unreadable file or input
-  2  usage error
-  3  invalid: not a cookie for this name (malformed, tampered, sealed for
-     another name, issued in the future), or seal's input is not JSON
-  4  expired: authentic, but older than -max-age
-  5  unknown key: sealed with a secret that is not configured
-  6  too large: over the browser's 4096 bytes (name included) or the
-     payload limit
-`
+// exitLines describes each exit status, for the help texts.
+var exitLines = map[int]string{
+	exitOK:    "success",
+	exitError: "other error: no secrets or bad ones, unreadable file or input,\n     output that cannot be written",
+	exitUsage: "usage error",
+	exitInvalid: "invalid: not a cookie for this name (malformed, tampered, sealed for\n" +
+		"     another name, issued in the future), or seal's input is not JSON",
+	exitExpired:    "expired: authentic, but older than -max-age",
+	exitUnknownKey: "unknown key: sealed with a secret that is not configured",
+	exitTooLarge:   "too large: over the browser's 4096 bytes (name included) or the\n     payload limit",
+}
 
-const usageText = `Usage: cookieseal <command> [flags] [arguments]
+// exitText lists the given exit statuses, or all of them.
+func exitText(codes ...int) string {
+	if len(codes) == 0 {
+		codes = []int{exitOK, exitError, exitUsage, exitInvalid, exitExpired, exitUnknownKey, exitTooLarge}
+	}
+	var b strings.Builder
+	b.WriteString("Exit status:\n")
+	for _, c := range codes {
+		fmt.Fprintf(&b, "  %d  %s\n", c, exitLines[c])
+	}
+	return b.String()
+}
+
+var usageText = `Usage: cookieseal <command> [flags] [arguments]
 
 cookieseal makes secrets, and seals, opens and inspects cookies made by the
 cookieseal Go package.
@@ -81,7 +99,12 @@ Secrets (seal, open, inspect) come from ` + envSecrets + `, separated by
 commas or white space, or from -secrets-file PATH, one per line with '#'
 comments; never from a flag value. The first secret seals; every secret opens.
 
-` + exitText + `
+A cookie is sealed for its full name as the browser shows it, prefix
+included: a cookie the browser calls __Host-session opens with
+-name __Host-session, not -name session. open and inspect also take the
+cookie as NAME=VALUE, or a whole Cookie header, and read the name from it.
+
+` + exitText() + `
 Run 'cookieseal <command> -h' for the flags of a command.
 `
 
@@ -96,6 +119,7 @@ type cli struct {
 type command struct {
 	synopsis string // the usage line after "cookieseal "
 	about    string // what it does, for -h
+	exits    []int  // the exit statuses it can return, for -h
 	run      func(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 }
 
@@ -106,28 +130,43 @@ func init() {
 		"keygen": {
 			synopsis: "keygen [-n N]",
 			about: `Print N new secrets of 256 random bits (cookieseal.GenerateSecret), one per
-line. Put them in ` + envSecrets + ` or a secrets file, never in code.`,
-			run: runKeygen,
+line. Put them in ` + envSecrets + ` or a secrets file, never in code:
+  cookieseal keygen > secret     (then COOKIESEAL_SECRETS="$(cat secret)")`,
+			exits: []int{exitOK, exitError, exitUsage},
+			run:   runKeygen,
 		},
 		"seal": {
-			synopsis: "seal -name NAME [-max-age D] [-v] [-secrets-file PATH] < value.json",
+			synopsis: "seal -name NAME [-compress] [-max-age D] [-v] [-secrets-file PATH] < value.json",
 			about: `Read one JSON value from stdin and print the cookie value that seals it for
-the cookie called NAME, with the first secret. White space outside strings is
-dropped; the JSON is otherwise sealed as given. With -v, stderr says which key
-sealed it, when it expires under -max-age, and its size against the browser's
-limit.`,
-			run: runSeal,
+the cookie called NAME, with the first secret. NAME is the full cookie name,
+prefix included (__Host-session, not session); it may be empty (-name "").
+White space outside strings is dropped; the JSON is otherwise sealed as given
+(no HTML escaping). It is not compressed unless -compress is given. With -v,
+stderr says which key sealed it, when it expires under -max-age, and its size
+against the browser's limit.
+
+seal makes one cookie of at most 4096 bytes with its name. It does not split
+a larger value into the parts that the package's Cookies.Write sets
+(NAME, NAME.1, ...); a value too large for one cookie is refused (exit 6).`,
+			exits: []int{exitOK, exitError, exitUsage, exitInvalid, exitTooLarge},
+			run:   runSeal,
 		},
 		"open": {
-			synopsis: "open -name NAME [-max-age D] [-v] [-secrets-file PATH] [COOKIE]",
+			synopsis: "open [-name NAME] [-max-age D] [-v] [-secrets-file PATH] [COOKIE | NAME=COOKIE]",
 			about: `Open a cookie value made for the cookie called NAME and print the JSON value it
-holds. The cookie comes from the argument, or else from stdin (one trailing
-newline is dropped). With -v, stderr says when it was issued, its age, which
-key opened it, and whether a server would re-issue it.`,
+holds, with control characters escaped (\u001b ...) so that it cannot drive
+the terminal. NAME is the full cookie name as the browser shows it, prefix
+included (__Host-session, not session); it may be empty (-name ""). The
+cookie comes from the argument, or else from stdin (one trailing newline is
+dropped), either as the bare value, as NAME=VALUE, or as a Cookie header
+("a=1; __Host-session=..."), from which -name picks the cookie; with a single
+NAME=VALUE, -name may be left out. With -v, stderr says when it was issued,
+its age, which key opened it, and whether a server would re-issue it.
+A cookie split in parts (NAME, NAME.1, ...) cannot be opened here.`,
 			run: runOpen,
 		},
 		"inspect": {
-			synopsis: "inspect [-name NAME] [-secrets-file PATH] [COOKIE]",
+			synopsis: "inspect [-name NAME] [-secrets-file PATH] [COOKIE | NAME=COOKIE]",
 			about: `Show what anyone can see in a cookie value without a secret: the format
 version, the ID of the key that sealed it, whether it is compressed or holds
 typed session values, its sizes, and whether NAME=COOKIE fits the browser's
@@ -135,8 +174,10 @@ typed session values, its sizes, and whether NAME=COOKIE fits the browser's
 With secrets configured, also say which secret's key ID matches (exit 5 if
 none does). A Flask/itsdangerous cookie is recognised and its content, which
 anyone can read, is printed; a gorilla/securecookie cookie is recognised and
-its timestamp printed. The cookie comes from the argument, or else from stdin.`,
-			run: runInspect,
+its timestamp printed. The cookie comes from the argument, or else from stdin,
+as the bare value, as NAME=VALUE or as a Cookie header, as for open.`,
+			exits: []int{exitOK, exitError, exitUsage, exitInvalid, exitUnknownKey, exitTooLarge},
+			run:   runInspect,
 		},
 	}
 }
@@ -155,7 +196,10 @@ func (c cli) run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "cookieseal: unknown command %q (see cookieseal -h)\n", args[1])
 			return exitUsage
 		}
-		fmt.Fprint(stdout, usageText)
+		if _, err := fmt.Fprint(stdout, usageText); err != nil {
+			fmt.Fprintf(stderr, "cookieseal: writing the output: %v\n", err)
+			return exitError
+		}
 		return exitOK
 	default:
 		cmd, ok := commands[name]
@@ -163,8 +207,35 @@ func (c cli) run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "cookieseal: unknown command %q (see cookieseal -h)\n", name)
 			return exitUsage
 		}
-		return cmd.run(c, args[1:], stdin, stdout, stderr)
+		out := &errWriter{w: stdout}
+		code := cmd.run(c, args[1:], stdin, out, stderr)
+		if out.err != nil && code == exitOK {
+			// A secret or cookie that never reached its file is a failure:
+			// "cookieseal keygen > /dev/full" must not look like success.
+			fmt.Fprintf(stderr, "cookieseal %s: writing the output: %v\n", name, out.err)
+			return exitError
+		}
+		return code
 	}
+}
+
+// errWriter remembers the first error of the writes made through it, and
+// makes no further write after one has failed.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	e.err = err
+	return n, err
 }
 
 // newFlags returns the flag set of a subcommand. It prints nothing itself:
@@ -210,7 +281,7 @@ func printHelp(fs *flag.FlagSet, w io.Writer) {
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
-	fmt.Fprintf(w, "\n%s", exitText)
+	fmt.Fprintf(w, "\n%s", exitText(cmd.exits...))
 }
 
 // usageErr reports a usage error in one line.
@@ -269,8 +340,9 @@ func (c cli) secrets(path string) ([]string, error) {
 	return cookieseal.SecretsFromEnv(c.getenv(envSecrets)), nil
 }
 
-// codec builds a Codec from the configured secrets and this command's clock.
-func (c cli) codec(path string, maxAge time.Duration) (*cookieseal.Codec, error) {
+// codec builds a Codec from the configured secrets and this command's clock;
+// cfg gives the other settings.
+func (c cli) codec(path string, cfg cookieseal.Config) (*cookieseal.Codec, error) {
 	s, err := c.secrets(path)
 	if err != nil {
 		return nil, err
@@ -278,7 +350,57 @@ func (c cli) codec(path string, maxAge time.Duration) (*cookieseal.Codec, error)
 	if len(s) == 0 {
 		return nil, errNoSecrets
 	}
-	return cookieseal.New(cookieseal.Config{Secrets: s, MaxAge: maxAge, Now: c.now})
+	cfg.Secrets, cfg.Now = s, c.now
+	return cookieseal.New(cfg)
+}
+
+// nameFlag is -name: the full cookie name, which may be empty, so it records
+// whether it was given at all.
+type nameFlag struct {
+	name string
+	set  bool
+}
+
+func (n *nameFlag) String() string { return n.name }
+func (n *nameFlag) Set(s string) error {
+	n.name, n.set = s, true
+	return nil
+}
+
+// nameUsage is the help of -name.
+const nameUsage = "the cookie's full `NAME` as the browser shows it, prefix included (__Host-session,\nnot session): the name it is sealed for; may be empty (-name \"\")"
+
+// maxAgeFlag is -max-age: a duration (90m, 24h) or whole seconds (86400,
+// as the conformance suite gives max_age); 0 means the package's default.
+type maxAgeFlag time.Duration
+
+func (m *maxAgeFlag) String() string { return time.Duration(*m).String() }
+func (m *maxAgeFlag) Set(s string) error {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n > math.MaxInt64/int64(time.Second) || n < math.MinInt64/int64(time.Second) {
+			return errors.New("out of range")
+		}
+		*m = maxAgeFlag(time.Duration(n) * time.Second)
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("want a duration such as 90m or 24h, or whole seconds")
+	}
+	*m = maxAgeFlag(d)
+	return nil
+}
+
+// maxAgeUsage is the help of -max-age, after what the command does with it.
+const maxAgeUsage = ";\na duration (90m, 24h) or whole seconds (86400); 0 means the default, 24h"
+
+// checkMaxAge returns a usage error for a negative -max-age, and the
+// duration to configure otherwise (0 for the default).
+func checkMaxAge(stderr io.Writer, cmd string, m maxAgeFlag) (time.Duration, int, bool) {
+	if m < 0 {
+		return 0, usageErr(stderr, cmd, "-max-age must not be negative, got %v", time.Duration(m)), true
+	}
+	return time.Duration(m), 0, false
 }
 
 // maxInput caps what is read from stdin, in bytes: far above any cookie or
@@ -297,32 +419,154 @@ func readInput(stdin io.Reader) ([]byte, error) {
 	return b, nil
 }
 
+// usageError is an error in what the operator gave: exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
 // errNoCookie is a usage error: no argument and nothing on stdin.
-var errNoCookie = errors.New("no cookie: pass it as an argument or on stdin")
+var errNoCookie = usageError{"no cookie: pass it as an argument or on stdin"}
 
 // cookieArg returns the cookie from the single positional argument, or else
-// from stdin without one trailing newline.
-func cookieArg(pos []string, stdin io.Reader) (string, error) {
+// from stdin without one trailing newline, and the cookie's name. The input
+// is the bare value (the name is then -name's), NAME=VALUE, or a Cookie
+// header ("Cookie: a=1; b=2", the "Cookie:" optional) from which -name picks
+// the cookie. A cookieseal value never holds '=' or ';' (base64url), so the
+// forms cannot be confused. A name the input gives must agree with -name.
+func cookieArg(pos []string, stdin io.Reader, name nameFlag, nameRequired bool) (cookieName string, named bool, value string, err error) {
+	var s string
 	if len(pos) == 1 {
-		return pos[0], nil
-	}
-	b, err := readInput(stdin)
-	if err != nil {
-		return "", err
-	}
-	s := string(b)
-	if t, ok := strings.CutSuffix(s, "\n"); ok {
-		s = strings.TrimSuffix(t, "\r")
+		s = pos[0]
+	} else {
+		b, err := readInput(stdin)
+		if err != nil {
+			return "", false, "", err
+		}
+		s = string(b)
+		if t, ok := strings.CutSuffix(s, "\n"); ok {
+			s = strings.TrimSuffix(t, "\r")
+		}
 	}
 	if s == "" {
-		return "", errNoCookie
+		return "", false, "", errNoCookie
 	}
-	return s, nil
+	if !isPairs(s) {
+		if nameRequired && !name.set {
+			return "", false, "", usageError{`-name is required with a bare cookie value: the cookie's full name (-name "" for an empty one), or pass NAME=VALUE`}
+		}
+		return name.name, name.set, s, nil
+	}
+	header := strings.TrimSpace(s)
+	if len(header) > len("cookie:") && strings.EqualFold(header[:len("cookie:")], "cookie:") {
+		header = header[len("cookie:"):]
+	}
+	var pairs []cookiePair
+	for _, part := range strings.Split(header, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		n, v, ok := strings.Cut(part, "=")
+		if !ok {
+			return "", false, "", usageError{fmt.Sprintf("%q is not NAME=VALUE", part)}
+		}
+		pairs = append(pairs, cookiePair{strings.TrimSpace(n), strings.TrimSpace(v)})
+	}
+	if len(pairs) == 0 {
+		return "", false, "", errNoCookie
+	}
+	if len(pairs) == 1 && (!name.set || name.name == pairs[0].name) {
+		return pairs[0].name, true, pairs[0].value, nil
+	}
+	if !name.set {
+		return "", false, "", usageError{fmt.Sprintf("%d cookies given (%s): say which with -name", len(pairs), pairNames(pairs))}
+	}
+	var found *cookiePair
+	for i, p := range pairs {
+		if p.name == name.name {
+			if found != nil {
+				return "", false, "", usageError{fmt.Sprintf("two cookies named %q", name.name)}
+			}
+			found = &pairs[i]
+		}
+	}
+	if found != nil {
+		return found.name, true, found.value, nil
+	}
+	msg := fmt.Sprintf("no cookie named %q among %s", name.name, pairNames(pairs))
+	for _, p := range pairs {
+		if alt := strings.TrimPrefix(strings.TrimPrefix(p.name, "__Host-"), "__Secure-"); alt == name.name && p.name != name.name {
+			msg += fmt.Sprintf("; the sealed name is the full cookie name: try -name %s", p.name)
+			break
+		}
+	}
+	return "", false, "", usageError{msg}
 }
 
-// formatAge prints a duration rounded to the second.
+// isPairs reports whether s is NAME=VALUE or a Cookie header rather than a
+// bare value: it holds a ';', or an '=' followed by something other than
+// '='. A cookieseal value holds neither; a padded base64 value (gorilla's)
+// ends in '=' only.
+func isPairs(s string) bool {
+	if strings.Contains(s, ";") {
+		return true
+	}
+	i := strings.IndexByte(s, '=')
+	return i >= 0 && strings.TrimLeft(s[i:], "=") != ""
+}
+
+// cookiePair is one NAME=VALUE of a Cookie header.
+type cookiePair struct{ name, value string }
+
+// pairNames lists the names of cookie pairs, quoted.
+func pairNames(pairs []cookiePair) string {
+	q := make([]string, len(pairs))
+	for i, p := range pairs {
+		q[i] = strconv.Quote(p.name)
+	}
+	return strings.Join(q, ", ")
+}
+
+// formatAge prints a duration for a person: "42 seconds", "5 minutes 3
+// seconds", "2 hours 10 minutes", "3 days 4 hours", "1058 days". Only the
+// largest unit and the next are shown, and only the largest from 10 days on.
 func formatAge(d time.Duration) string {
-	return d.Round(time.Second).String()
+	if d < 0 {
+		d = -d
+	}
+	sec := int64(d.Round(time.Second) / time.Second)
+	unit := func(n int64, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.FormatInt(n, 10) + " " + one + "s"
+	}
+	two := func(a int64, ua string, b int64, ub string) string {
+		if b == 0 {
+			return unit(a, ua)
+		}
+		return unit(a, ua) + " " + unit(b, ub)
+	}
+	switch {
+	case sec < 60:
+		return unit(sec, "second")
+	case sec < 3600:
+		return two(sec/60, "minute", sec%60, "second")
+	case sec < 86400:
+		return two(sec/3600, "hour", sec%3600/60, "minute")
+	case sec < 10*86400:
+		return two(sec/86400, "day", sec%86400/3600, "hour")
+	}
+	return unit(sec/86400, "day")
+}
+
+// formatAgo says how long ago t was at now: "5 minutes ago", or "in 30
+// seconds" for a time ahead of the clock.
+func formatAgo(t, now time.Time) string {
+	if d := now.Sub(t); d < 0 && d.Round(time.Second) != 0 {
+		return "in " + formatAge(d)
+	}
+	return formatAge(now.Sub(t)) + " ago"
 }
 
 // formatTime prints a time in UTC, RFC 3339.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,12 +122,29 @@ func TestRunUsageErrors(t *testing.T) {
 }
 
 func TestSubcommandHelp(t *testing.T) {
+	// The exit statuses each command can return, and only those.
+	exits := map[string][]int{
+		"keygen":  {0, 1, 2},
+		"seal":    {0, 1, 2, 3, 6},
+		"open":    {0, 1, 2, 3, 4, 5, 6},
+		"inspect": {0, 1, 2, 3, 5, 6},
+	}
 	for name := range commands {
 		for _, args := range [][]string{{name, "-h"}, {name, "--help"}, {"help", name}} {
 			r := runAt(t, nil, t0, "", args...)
 			wantCode(t, r, exitOK)
-			if !strings.HasPrefix(r.stdout, "Usage: cookieseal "+name) || !strings.Contains(r.stdout, "5  unknown key") {
-				t.Errorf("cookieseal %v: stdout lacks the usage line or exit statuses:\n%s", args, r.stdout)
+			if !strings.HasPrefix(r.stdout, "Usage: cookieseal "+name) {
+				t.Errorf("cookieseal %v: stdout lacks the usage line:\n%s", args, r.stdout)
+			}
+			_, statuses, _ := strings.Cut(r.stdout, "Exit status:\n")
+			for code := 0; code <= 6; code++ {
+				want := slices.Contains(exits[name], code)
+				if got := strings.Contains(statuses, fmt.Sprintf("\n  %d  ", code)) || strings.HasPrefix(statuses, fmt.Sprintf("  %d  ", code)); got != want {
+					t.Errorf("cookieseal %v: lists exit %d: %t, want %t:\n%s", args, code, got, want, statuses)
+				}
+			}
+			if name != "keygen" && !strings.Contains(r.stdout, "full cookie name") && !strings.Contains(r.stdout, "full `NAME`") && !strings.Contains(r.stdout, "full NAME") {
+				t.Errorf("cookieseal %v: help does not say the sealed name is the full cookie name:\n%s", args, r.stdout)
 			}
 			if r.stderr != "" {
 				t.Errorf("cookieseal %v: stderr %q, want nothing", args, r.stderr)
@@ -196,8 +214,8 @@ func TestSealVerbose(t *testing.T) {
 	r := runAt(t, secretsEnv(secret), t0, `"x"`, "seal", "-name", "s", "-max-age", "2h", "-v")
 	wantCode(t, r, exitOK)
 	id := newCodec(t, t0, secret).KeyIDs()[0]
-	for _, want := range []string{"key ID:   " + id.String() + " (secret 1 of 1, the sealing secret)",
-		"issued:   2026-03-01T12:00:00Z", "expires:  2026-03-01T14:00:00Z (after 2h0m0s)", "limit 4096"} {
+	for _, want := range []string{"key ID:     " + id.String() + " (secret 1 of 1, the sealing secret)",
+		"issued:     2026-03-01T12:00:00Z", "expires:    2026-03-01T14:00:00Z (after 2 hours)", "compressed: no", "limit 4096"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
@@ -236,7 +254,7 @@ func TestSealedByPackageOpensInCLI(t *testing.T) {
 	r := runAt(t, e, now, "", "open", "-name", "session", "-v", cookie)
 	wantCode(t, r, exitOK)
 	id := newCodec(t, t0, secret).KeyIDs()[0]
-	for _, want := range []string{"issued:   2026-03-01T12:00:00Z (1h30m0s ago)",
+	for _, want := range []string{"issued:   2026-03-01T12:00:00Z (1 hour 30 minutes ago)",
 		"key ID:   " + id.String() + " (secret 1 of 1, the sealing secret)", "reissue:  no"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("-v: stderr lacks %q:\n%s", want, r.stderr)
@@ -327,7 +345,7 @@ func TestOpenFailures(t *testing.T) {
 		{"another name", e, t0, []string{"-name", "other", cookie}, exitInvalid, "invalid cookie"},
 		{"not a cookie", e, t0, []string{"-name", "session", "hello"}, exitInvalid, "invalid cookie"},
 		{"issued in the future", e, t0, []string{"-name", "session", future}, exitInvalid, "in the future"},
-		{"older than -max-age", e, t0.Add(2 * time.Hour), []string{"-name", "session", "-max-age", "1h", cookie}, exitExpired, "expired: issued 2h0m0s ago, max age 1h0m0s"},
+		{"older than -max-age", e, t0.Add(2 * time.Hour), []string{"-name", "session", "-max-age", "1h", cookie}, exitExpired, "expired: older than its max age"},
 		{"older than the default", e, t0.Add(25 * time.Hour), []string{"-name", "session", cookie}, exitExpired, "expired"},
 		{"unknown key", secretsEnv(other), t0, []string{"-name", "session", cookie}, exitUnknownKey, "unknown key"},
 		{"too large", e, t0, []string{"-name", "session", bigCookie(t, secret)}, exitTooLarge, "too large"},
@@ -338,7 +356,10 @@ func TestOpenFailures(t *testing.T) {
 		{"no -name", e, t0, []string{cookie}, exitUsage, "-name is required"},
 		{"two cookies", e, t0, []string{"-name", "session", cookie, cookie}, exitUsage, "one cookie at most"},
 		{"no cookie", e, t0, []string{"-name", "session"}, exitUsage, "no cookie"},
-		{"bad -max-age", e, t0, []string{"-name", "session", "-max-age", "-1h", cookie}, exitUsage, "-max-age must be positive"},
+		{"bad -max-age", e, t0, []string{"-name", "session", "-max-age", "-1h", cookie}, exitUsage, "-max-age must not be negative"},
+		{"negative -max-age in seconds", e, t0, []string{"-name", "session", "-max-age", "-1", cookie}, exitUsage, "-max-age must not be negative"},
+		{"-max-age in seconds", e, t0.Add(2 * time.Hour), []string{"-name", "session", "-max-age", "3600", cookie}, exitExpired, "expired"},
+		{"unparsable -max-age", e, t0, []string{"-name", "session", "-max-age", "1 day", cookie}, exitUsage, "whole seconds"},
 		{"unknown flag", e, t0, []string{"-name", "session", "-secrets", secret, cookie}, exitUsage, "flag provided but not defined"},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
@@ -378,7 +399,7 @@ func TestSealFailures(t *testing.T) {
 		{"duplicate secrets", "1", secretsEnv(secret, secret), []string{"-name", "s"}, exitError, "identical"},
 		{"no -name", "1", e, nil, exitUsage, "-name is required"},
 		{"an argument", "1", e, []string{"-name", "s", "1"}, exitUsage, "the value comes on stdin"},
-		{"bad -max-age", "1", e, []string{"-name", "s", "-max-age", "0s"}, exitUsage, "-max-age must be positive"},
+		{"bad -max-age", "1", e, []string{"-name", "s", "-max-age", "-1s"}, exitUsage, "-max-age must not be negative"},
 		{"unparsable -max-age", "1", e, []string{"-name", "s", "-max-age", "soon"}, exitUsage, "invalid value"},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
@@ -401,7 +422,11 @@ func TestInspectWithoutSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compressed, err := c.Encode("session", strings.Repeat("alice ", 200))
+	zc, err := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}, Compress: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compressed, err := zc.Encode("session", strings.Repeat("alice ", 200))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -507,12 +532,12 @@ func TestInspectFailures(t *testing.T) {
 		want        int
 		stderr      string
 	}{
-		{"not a cookie", "", []string{"hello world"}, exitInvalid, "not a cookieseal, Flask or gorilla/securecookie cookie"},
+		{"not a cookie", "", []string{"hello world"}, exitInvalid, "nor a Flask or gorilla/securecookie cookie"},
 		{"unknown version", "", []string{strings.Repeat("B", 80)}, exitInvalid, "unknown format version"},
 		{"empty stdin", "", nil, exitUsage, "no cookie"},
 		{"only a newline", "\n", nil, exitUsage, "no cookie"},
 		{"two cookies", "", []string{"a", "b"}, exitUsage, "one cookie at most"},
-		{"secrets unread for a foreign value", "", []string{"-secrets-file", "/nonexistent/cookieseal-secrets", "x"}, exitInvalid, "not a cookieseal"},
+		{"secrets unread for a foreign value", "", []string{"-secrets-file", "/nonexistent/cookieseal-secrets", "x"}, exitInvalid, "invalid cookie"},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			r := runAt(t, nil, t0, tc.stdin, append([]string{"inspect"}, tc.args...)...)
@@ -576,7 +601,7 @@ func TestInspectShowsFlaskContentWithoutKey(t *testing.T) {
 		for _, want := range []string{
 			"Flask/itsdangerous session cookie: signed, NOT encrypted",
 			"compressed: " + map[bool]string{true: "yes (zlib)", false: "no"}[compress],
-			"timestamp:  2026-03-01T11:50:00Z (10m0s ago)",
+			"timestamp:  2026-03-01T11:50:00Z (10 minutes ago)",
 			"signature:  20 bytes (HMAC-SHA1",
 			"content:    " + content + "\n",
 			"readable:   yes",

@@ -24,24 +24,32 @@ type cart struct {
 
 func newHandler(cookies *cookieseal.Cookies) http.Handler {
 	// load reads the cart; a missing cookie is an empty cart, and so is a
-	// bad one (tampered, expired, from an old key that was removed).
-	load := func(w http.ResponseWriter, r *http.Request) cart {
+	// bad one (tampered, expired, from an old key that was removed). It
+	// writes nothing: an app with sessions would judge info here (revoked?
+	// issued before the last password change?) before any re-issue.
+	load := func(r *http.Request) (cart, cookieseal.Info) {
 		var c cart
-		_, err := cookies.ReadAndReissue(w, r, "cart", &c)
+		info, err := cookies.Read(r, "cart", &c)
 		if err != nil && !errors.Is(err, http.ErrNoCookie) {
 			log.Printf("cart cookie refused: %v", err)
 		}
-		return c
+		return c, info
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "cart: %q\n", load(w, r).Items)
+		c, info := load(r)
+		// The cart is accepted: re-issue it if its key rotated out.
+		if err := cookies.Reissue(w, r, "cart", c, info); err != nil {
+			log.Printf("re-issuing the cart: %v", err)
+		}
+		fmt.Fprintf(w, "cart: %q\n", c.Items)
 	})
 	mux.HandleFunc("POST /add", func(w http.ResponseWriter, r *http.Request) {
-		c := load(w, r)
+		c, info := load(r)
 		c.Items = append(c.Items, r.FormValue("item"))
-		if err := cookies.Write(w, r, "cart", c); err != nil {
-			// ErrTooLarge: the cart no longer fits MaxChunks cookies.
+		// Refresh keeps the cart's created-at (Write would start anew).
+		if err := cookies.Refresh(w, r, "cart", c, info); err != nil {
+			// ErrTooLarge: the cart no longer fits the cookie budget.
 			http.Error(w, "cart too large", http.StatusRequestEntityTooLarge)
 			return
 		}

@@ -20,13 +20,19 @@ type client struct {
 	c   *http.Client
 }
 
-func newClient(t *testing.T) *client {
+// newClient serves the handler with opts, HostPrefix set.
+func newClient(t *testing.T, opts ...cookieseal.CookieOptions) *client {
 	t.Helper()
+	o := cookieseal.CookieOptions{}
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	o.HostPrefix = true
 	codec, err := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cookies, err := cookieseal.NewCookies(codec, cookieseal.CookieOptions{HostPrefix: true})
+	cookies, err := cookieseal.NewCookies(codec, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,6 +45,15 @@ func newClient(t *testing.T) *client {
 
 func (c *client) do(method, path string, form url.Values) string {
 	c.t.Helper()
+	code, body := c.try(method, path, form)
+	if code != http.StatusOK {
+		c.t.Fatalf("%s %s: %d: %s", method, path, code, body)
+	}
+	return body
+}
+
+func (c *client) try(method, path string, form url.Values) (int, string) {
+	c.t.Helper()
 	req, err := http.NewRequest(method, c.srv.URL+path, strings.NewReader(form.Encode()))
 	if err != nil {
 		c.t.Fatal(err)
@@ -50,10 +65,7 @@ func (c *client) do(method, path string, form url.Values) string {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		c.t.Fatalf("%s %s: %s: %s", method, path, resp.Status, b)
-	}
-	return strings.TrimSpace(string(b))
+	return resp.StatusCode, strings.TrimSpace(string(b))
 }
 
 func (c *client) cookieNames() []string {
@@ -80,8 +92,37 @@ func TestCartRoundTrip(t *testing.T) {
 	}
 }
 
-func TestCartGrowsPastOneCookieAndShrinks(t *testing.T) {
+// TestCartStopsAtTheDefaultBudget: at the defaults a cart fits one cookie
+// of 3072 bytes; the item that would pass it is refused with 413 and the
+// cart stays as it was.
+func TestCartStopsAtTheDefaultBudget(t *testing.T) {
 	c := newClient(t)
+	items := 0
+	for ; items < 10; items++ {
+		b := make([]byte, 450)
+		rand.Read(b)
+		item := "x" + base64.RawURLEncoding.EncodeToString(b) // 601 characters DEFLATE cannot shrink much
+		code, _ := c.try("POST", "/add", url.Values{"item": {item}})
+		if code == http.StatusRequestEntityTooLarge {
+			break
+		}
+		if code != http.StatusOK {
+			t.Fatalf("item %d: %d", items+1, code)
+		}
+	}
+	if items < 2 || items > 6 { // 3 uncompressed, a few more compressed
+		t.Fatalf("%d items of 601 bytes fit, want 2 to 6 in 3072 bytes", items)
+	}
+	if got := c.do("GET", "/", nil); strings.Count(got, `"x`) != items {
+		t.Errorf("after the refused item the cart is %.60q..., want %d items", got, items)
+	}
+	if names := c.cookieNames(); len(names) != 1 {
+		t.Errorf("cookies %v, want one", names)
+	}
+}
+
+func TestCartGrowsPastOneCookieAndShrinks(t *testing.T) {
+	c := newClient(t, cookieseal.CookieOptions{MaxHeaderBytes: 16 << 10}) // proxies raised to match
 	var last string
 	for range 12 {
 		b := make([]byte, 675)

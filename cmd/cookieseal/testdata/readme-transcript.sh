@@ -9,6 +9,7 @@ p 'echo '"'"'{"user":"alice","cart":[3,7]}'"'"' | cookieseal seal -name session 
 p 'cat cookie.txt'
 p 'cookieseal open -name session -v < cookie.txt'
 p 'cookieseal open -name other < cookie.txt; echo "exit $?"'
+p 'cookieseal open "session=$(cat cookie.txt)"  # as the browser shows it: NAME=VALUE'
 p 'cookieseal inspect -name session < cookie.txt'
 p '(umask 077; printf "%s\n%s\n" "$(cookieseal keygen)" "$COOKIESEAL_SECRETS" > secrets.txt)  # rotate: new first'
 p 'cookieseal open -name session -secrets-file secrets.txt -v < cookie.txt'

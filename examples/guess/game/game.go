@@ -75,9 +75,8 @@ func New(cfg Config) (*Server, error) {
 	codec, err := cookieseal.New(cookieseal.Config{
 		Secrets: cfg.Secrets,
 		MaxAge:  GameLifetime,
-		// Nothing an attacker writes shares this cookie, but a payload this
-		// small would not be compressed anyway; off keeps lengths constant.
-		DisableCompression: true,
+		// Compress stays off (the default), so that the cookie's length
+		// never depends on the answer.
 	})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,220 @@
+package cookieseal
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// Issue 9, finding 3: no state of the browser strands a chunked session.
+// A server writes values of the size a query parameter asks for; a client
+// with a real cookie jar plays the browser.
+
+type chunkServer struct {
+	srv     *httptest.Server
+	cookies *Cookies
+	values  map[string]string // by the "v" query parameter
+}
+
+func newChunkServer(t *testing.T, opts CookieOptions) *chunkServer {
+	t.Helper()
+	cs := &chunkServer{
+		cookies: newTestCookies(t, Config{}, opts),
+		values: map[string]string{
+			"three": randomText(9000), // three parts
+			"one":   "small",
+		},
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/set", func(w http.ResponseWriter, r *http.Request) {
+		if err := cs.cookies.Write(w, r, "s", blob{cs.values[r.FormValue("v")]}); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	})
+	mux.HandleFunc("/get", func(w http.ResponseWriter, r *http.Request) {
+		var b blob
+		if _, err := cs.cookies.Read(r, "s", &b); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.Write([]byte(b.Data))
+	})
+	cs.srv = httptest.NewTLSServer(mux)
+	t.Cleanup(cs.srv.Close)
+	return cs
+}
+
+// set asks the server to write the value v, with or without the jar's
+// cookies on the request, and stores what the response sets in the jar
+// either way, as a browser does for a cross-site POST that carries no
+// SameSite=Lax cookie.
+func (cs *chunkServer) set(t *testing.T, c *http.Client, v string, withCookies bool) []*http.Cookie {
+	t.Helper()
+	client := c
+	if !withCookies {
+		bare := *c
+		bare.Jar = nil
+		client = &bare
+	}
+	resp, err := client.Get(cs.srv.URL + "/set?v=" + v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/set?v=%s: %s", v, resp.Status)
+	}
+	if !withCookies {
+		c.Jar.SetCookies(mustURL(t, cs.srv.URL), resp.Cookies())
+	}
+	var set []*http.Cookie
+	for _, k := range resp.Cookies() {
+		if k.MaxAge >= 0 {
+			set = append(set, k)
+		}
+	}
+	return set
+}
+
+func (cs *chunkServer) jarNames(t *testing.T, c *http.Client) string {
+	var names []string
+	for _, k := range c.Jar.Cookies(mustURL(t, cs.srv.URL)) {
+		names = append(names, k.Name)
+	}
+	return strings.Join(names, ",")
+}
+
+// TestChunksThreeThenOneWithoutTheCookie: a 3-part session, then a login
+// answered to a request that did not carry it (SameSite=Lax on a cross-site
+// POST): the jar keeps the old s.1 and s.2, and the next read still works.
+func TestChunksThreeThenOneWithoutTheCookie(t *testing.T) {
+	cs := newChunkServer(t, big)
+	c := cs.srv.Client()
+	c.Jar = newJar(t)
+	if set := cs.set(t, c, "three", true); len(set) != 3 || !strings.HasPrefix(set[0].Value, "3.") {
+		t.Fatalf("the three-part value set %d cookies", len(set))
+	}
+	if got := get(t, c, cs.srv.URL+"/get"); got != cs.values["three"] {
+		t.Fatalf("three parts read back %d bytes", len(got))
+	}
+
+	// The request carries no cookie, so Write expires every part a value
+	// can have; a client that ignored those expiries would keep s.1 and
+	// s.2. Both must read back.
+	set := cs.set(t, c, "one", false)
+	if len(set) != 1 || strings.Contains(set[0].Value, ".") {
+		t.Fatalf("the one-part value set %d cookies", len(set))
+	}
+	if got := get(t, c, cs.srv.URL+"/get"); got != "small" {
+		t.Errorf("after the login without cookies: %q, want small", got)
+	}
+	if names := cs.jarNames(t, c); names != "s" {
+		t.Errorf("jar holds %s, want s alone: Write expires every part when the request has none", names)
+	}
+
+	// A client that kept the stale parts (it never saw the expiries).
+	stale := cs.srv.Client()
+	stale.Jar = newJar(t)
+	three := cs.set(t, stale, "three", true)
+	u := mustURL(t, cs.srv.URL)
+	stale.Jar.SetCookies(u, []*http.Cookie{{Name: "s", Value: set[0].Value, Path: "/", Secure: true}})
+	if names := cs.jarNames(t, stale); names != "s,s.1,s.2" {
+		t.Fatalf("jar holds %s, want s with the stale s.1, s.2", names)
+	}
+	if got := get(t, stale, cs.srv.URL+"/get"); got != "small" {
+		t.Errorf("one-part value beside stale parts %s: %q, want small", three[1].Name, got)
+	}
+}
+
+// TestChunksPlantedPartIsIgnored: a sibling subdomain (no __Host- prefix)
+// or a stale response plants s.9; the session still reads, one part or
+// several.
+func TestChunksPlantedPartIsIgnored(t *testing.T) {
+	cs := newChunkServer(t, big)
+	for _, v := range []string{"one", "three"} {
+		t.Run(v, func(t *testing.T) {
+			c := cs.srv.Client()
+			c.Jar = newJar(t)
+			cs.set(t, c, v, true)
+			c.Jar.SetCookies(mustURL(t, cs.srv.URL), []*http.Cookie{
+				{Name: "s.9", Value: "planted", Path: "/"},
+				{Name: "s.3", Value: "AQAAAAAA", Path: "/"},
+			})
+			if got := get(t, c, cs.srv.URL+"/get"); got != cs.values[v] {
+				t.Errorf("with planted parts: read back %d bytes, want %d", len(got), len(cs.values[v]))
+			}
+		})
+	}
+}
+
+// TestChunksShrinkToOne: a request that carries the 3 parts gets them
+// expired when the value shrinks to one cookie.
+func TestChunksShrinkToOne(t *testing.T) {
+	cs := newChunkServer(t, big)
+	c := cs.srv.Client()
+	c.Jar = newJar(t)
+	cs.set(t, c, "three", true)
+	cs.set(t, c, "one", true)
+	if names := cs.jarNames(t, c); names != "s" {
+		t.Errorf("jar holds %s after shrinking, want s", names)
+	}
+	if got := get(t, c, cs.srv.URL+"/get"); got != "small" {
+		t.Errorf("after shrinking: %q", got)
+	}
+	cs.set(t, c, "three", true)
+	if got := get(t, c, cs.srv.URL+"/get"); got != cs.values["three"] {
+		t.Errorf("after growing again: %d bytes", len(got))
+	}
+}
+
+// TestChunksMissingFirstCookie: parts without the cookie they belong to
+// are no session at all, not an error.
+func TestChunksMissingFirstCookie(t *testing.T) {
+	s := newTestCookies(t, Config{}, big)
+	parts := setCookies(write(t, s, nil, "s", blob{randomText(9000)}))
+	var b blob
+	if _, err := s.Read(requestWith(parts[1:]), "s", &b); err != http.ErrNoCookie {
+		t.Errorf("parts alone: got %v, want http.ErrNoCookie", err)
+	}
+}
+
+// TestCookiesDefaultHeaderBudget fills DefaultMaxHeaderBytes exactly: the
+// largest value the default writes is one cookie of 3072 bytes with its
+// name, one more byte of value is ErrTooLarge; a reader with the default
+// budget still reads a longer value written under a higher one.
+func TestCookiesDefaultHeaderBudget(t *testing.T) {
+	secret := GenerateSecret()
+	s := newTestCookies(t, Config{Secrets: []string{secret}}, CookieOptions{})
+	// 54 bytes of overhead (header, nonce, issued-at, tag) and 2248 bytes
+	// of JSON (a string of 2246): 2302 bytes seal to 3070 characters, 3072
+	// bytes with "s="; one byte more seals to 3071 characters.
+	const fits = 2302 - 54
+	cookies := setCookies(write(t, s, nil, "s", strings.Repeat("x", fits-2)))
+	header := 0
+	for i, c := range cookies {
+		if i > 0 {
+			header += 2
+		}
+		header += len(c.Name) + 1 + len(c.Value)
+	}
+	if header != DefaultMaxHeaderBytes || len(cookies) != 1 {
+		t.Errorf("%d cookies take %d bytes of Cookie header, want 1 and exactly %d", len(cookies), header, DefaultMaxHeaderBytes)
+	}
+	var got string
+	if _, err := s.Read(requestWith(cookies), "s", &got); err != nil || len(got) != fits-2 {
+		t.Errorf("reading the full budget back: %d bytes, %v", len(got), err)
+	}
+	rec := httptest.NewRecorder()
+	if err := s.Write(rec, nil, "s", strings.Repeat("x", fits-1)); !errors.Is(err, ErrTooLarge) || len(rec.Header()) != 0 {
+		t.Errorf("one byte more: %v, headers %v; want ErrTooLarge and nothing written", err, rec.Header())
+	}
+	// The budget binds Write, not Read: a value written under a higher one
+	// (before the budget was lowered) still reads.
+	bigger := newTestCookies(t, Config{Secrets: []string{secret}}, big)
+	over := setCookies(write(t, bigger, nil, "s", strings.Repeat("x", 5000)))
+	if _, err := s.Read(requestWith(over), "s", &got); err != nil || len(got) != 5000 || len(over) != 2 {
+		t.Errorf("reading %d cookies over the budget: %d bytes, %v", len(over), len(got), err)
+	}
+}
