@@ -28,6 +28,10 @@ type request struct {
 	Value    json.RawMessage `json:"value"`  // seal/write json: the JSON to seal
 	Cookie   string          `json:"cookie"` // open: the cookie value
 	Header   string          `json:"header"` // read: the Cookie header
+	// HeaderBytes is CookieOptions.MaxHeaderBytes for write and read (0: the default).
+	HeaderBytes int `json:"header_bytes"`
+	// Reissue (open): seal the opened value again with Codec.Reissue and return it.
+	Reissue bool `json:"reissue"`
 }
 
 type answer struct {
@@ -36,6 +40,8 @@ type answer struct {
 	JSON      string   `json:"json,omitempty"`
 	Types     []string `json:"types,omitempty"` // values: "key=%T:%v" sorted
 	IssuedAt  int64    `json:"issued_at,omitempty"`
+	CreatedAt int64    `json:"created_at,omitempty"`
+	Reissued  string   `json:"reissued,omitempty"`
 	KeyID     string   `json:"key_id,omitempty"`
 	Reissue   bool     `json:"reissue,omitempty"`
 	Error     string   `json:"error,omitempty"`
@@ -109,9 +115,9 @@ func describe(m map[any]any) []string {
 
 func run(req request) (answer, error) {
 	c, err := cookieseal.New(cookieseal.Config{
-		Secrets:            req.Secrets,
-		DisableCompression: !req.Compress,
-		Now:                func() time.Time { return time.Unix(req.Now, 0) },
+		Secrets:  req.Secrets,
+		Compress: req.Compress,
+		Now:      func() time.Time { return time.Unix(req.Now, 0) },
 	})
 	if err != nil {
 		return answer{}, err
@@ -125,9 +131,20 @@ func run(req request) (answer, error) {
 		v, err := c.Encode(req.Name, value)
 		return answer{Cookie: v}, err
 	case "open":
-		return open(req, func(dst any) (cookieseal.Info, error) { return c.DecodeInfo(req.Name, req.Cookie, dst) })
+		a, err := open(req, func(dst any) (cookieseal.Info, error) { return c.DecodeInfo(req.Name, req.Cookie, dst) })
+		if err != nil || !req.Reissue {
+			return a, err
+		}
+		// Re-seal what was opened as a Go service would after a rotation.
+		var v json.RawMessage
+		info, err := c.DecodeInfo(req.Name, req.Cookie, &v)
+		if err != nil {
+			return answer{}, err
+		}
+		a.Reissued, err = c.Reissue(req.Name, v, info)
+		return a, err
 	case "write":
-		s, err := cookieseal.NewCookies(c, cookieseal.CookieOptions{})
+		s, err := cookieseal.NewCookies(c, cookieseal.CookieOptions{MaxHeaderBytes: req.HeaderBytes})
 		if err != nil {
 			return answer{}, err
 		}
@@ -137,7 +154,7 @@ func run(req request) (answer, error) {
 		}
 		return answer{SetCookie: rec.Result().Header.Values("Set-Cookie")}, nil
 	case "read":
-		s, err := cookieseal.NewCookies(c, cookieseal.CookieOptions{})
+		s, err := cookieseal.NewCookies(c, cookieseal.CookieOptions{MaxHeaderBytes: req.HeaderBytes})
 		if err != nil {
 			return answer{}, err
 		}
@@ -166,6 +183,7 @@ func open(req request, decode func(dst any) (cookieseal.Info, error)) (answer, e
 		a.JSON = string(raw)
 	}
 	a.IssuedAt = info.IssuedAt.Unix()
+	a.CreatedAt = info.CreatedAt.Unix()
 	a.KeyID = info.KeyID.String()
 	a.Reissue = info.Reissue
 	return a, nil

@@ -67,10 +67,9 @@ func New(path string) (http.Handler, error) {
 		if err != nil {
 			return Session{}, info, err
 		}
-		if info.Reissue {
-			if err := cookies.Write(w, r, "session", s); err != nil {
-				return Session{}, info, err
-			}
+		// Judged and kept: re-issue (a no-op unless info.Reissue), keeping its times.
+		if err := cookies.Reissue(w, r, "session", s, info); err != nil {
+			return Session{}, info, err
 		}
 		return s, info, nil
 	}
@@ -98,13 +97,13 @@ func New(path string) (http.Handler, error) {
 		page(w, view{User: s.User, Cart: s.Cart, KeyID: info.KeyID.String(), IssuedAt: info.IssuedAt.Unix()})
 	})
 	mux.HandleFunc("GET /cart/add", func(w http.ResponseWriter, r *http.Request) {
-		s, _, err := read(w, r)
+		s, info, err := read(w, r)
 		if err != nil {
 			page(w, view{Error: err.Error()})
 			return
 		}
 		s.Cart = append(slices.Clip(s.Cart), r.URL.Query().Get("item"))
-		if err := cookies.Write(w, r, "session", s); err != nil {
+		if err := cookies.Refresh(w, r, "session", s, info); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
