@@ -110,3 +110,80 @@ test('inflate: truncation anywhere and bytes after the end are invalid; padding 
   padded[padded.length - 1]! |= 0x80 // the unused high bits of the last byte are padding
   assert.equal(text(inflateCapped(padded, 10)), 'a')
 })
+
+/** Canonical Huffman codes for code lengths, as RFC 1951 section 3.2.2 assigns them. */
+function canonical(lengths: number[]): number[] {
+  const count = new Array(16).fill(0)
+  for (const l of lengths) if (l) count[l]++
+  const next = new Array(16).fill(0)
+  let code = 0
+  count[0] = 0
+  for (let len = 1; len < 16; len++) {
+    code = (code + count[len - 1]!) << 1
+    next[len] = code
+  }
+  return lengths.map((l) => (l ? next[l]++ : -1))
+}
+
+/**
+ * A final dynamic block: lit and dist code lengths, written with a code
+ * length code that gives each of clc (symbols 0-18) length 4, then the
+ * symbols that body writes with the resulting codes.
+ */
+function dynamicBlock(lit: number[], dist: number[], body: (b: Bits, L: (s: number) => void, D: (s: number) => void) => void, clc = [...Array(16).keys()], lengthSyms?: number[][]): Uint8Array {
+  const b = new Bits().put(1, 1).put(2, 2).put(lit.length - 257, 5).put(dist.length - 1, 5).put(19 - 4, 4)
+  const ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
+  const clcLengths = new Array(19).fill(0)
+  for (const s of clc) clcLengths[s] = 4
+  for (const s of ORDER) b.put(clcLengths[s], 3)
+  const clcCodes = canonical(clcLengths)
+  // The code lengths themselves (or the given raw code length symbols, with extra bits).
+  for (const [sym, extra, extraBits] of lengthSyms ?? [...lit, ...dist].map((l) => [l, 0, 0])) {
+    b.code(clcCodes[sym!]!, 4)
+    if (extraBits) b.put(extra!, extraBits)
+  }
+  const lc = canonical(lit), dc = canonical(dist)
+  body(b, (s) => b.code(lc[s]!, lit[s]!), (s) => b.code(dc[s]!, dist[s]!))
+  return b.get()
+}
+
+function litLengths(map: Record<number, number>, n = 257): number[] {
+  const l = new Array(n).fill(0)
+  for (const [s, len] of Object.entries(map)) l[Number(s)] = len
+  return l
+}
+
+test('inflate: dynamic blocks: a single distance code of length 1 is allowed, other incomplete codes are not', () => {
+  const lit = litLengths({ 97: 1, 256: 2, 257: 2 }, 258)
+  const aaaa = (L: (s: number) => void, D: (s: number) => void) => { L(97); L(257); D(0); L(256) }
+  assert.equal(text(inflateCapped(dynamicBlock(lit, [1], (_, L, D) => aaaa(L, D)), 10)), 'aaaa')
+  // The unused code of that single-code tree is an invalid code.
+  assert.throws(() => inflateCapped(dynamicBlock(lit, [1], (b, L) => { L(97); L(257); b.put(0xffff, 16) }), 10), /invalid code/)
+  // One distance code of length 2: incomplete.
+  assert.throws(() => inflateCapped(dynamicBlock(lit, [2], (_, L, D) => aaaa(L, D)), 10), /incomplete/)
+  // Two distance codes of length 1: complete, fine.
+  assert.equal(text(inflateCapped(dynamicBlock(lit, [1, 1], (_, L, D) => { L(97); L(257); D(0); L(256) }), 10)), 'aaaa')
+  // A literal/length code that is incomplete, or over-subscribed.
+  assert.throws(() => inflateCapped(dynamicBlock(litLengths({ 97: 2, 256: 2 }), [1], (_, L) => { L(97); L(256) }), 10), /incomplete/)
+  assert.throws(() => inflateCapped(dynamicBlock(litLengths({ 97: 1, 98: 1, 256: 1 }), [1], (_, L) => { L(256) }), 10), /over-subscribed/)
+  // No end-of-block code.
+  assert.throws(() => inflateCapped(dynamicBlock(litLengths({ 97: 1, 98: 1 }), [1], (_, L) => { L(97) }), 10), /end-of-block/)
+})
+
+test('inflate: dynamic blocks: code length repeats are checked', () => {
+  const clc = [...Array(15).keys(), 16] // symbols 0-14 and 16, length 4 each: complete
+  // A repeat (16) with no previous length.
+  assert.throws(() => inflateCapped(dynamicBlock(litLengths({}), [0], () => {}, clc, [[16, 0, 2]]), 10), /no previous/)
+  const clc18 = [...Array(15).keys(), 18]
+  // 138 zeros (18 with 127) twice is 276 lengths, past 257 + 1.
+  assert.throws(() => inflateCapped(dynamicBlock(litLengths({}), [0], () => {}, clc18, [[18, 127, 7], [18, 127, 7]]), 10), /too many lengths/)
+  // 17: 3 + 7 = 10 zeros at most; used to spell lengths, then the block decodes.
+  const clc17 = [...Array(15).keys(), 17]
+  const lengths: number[][] = [[17, 7, 3]] // 10 zeros: symbols 0-9
+  for (let s = 10; s < 97; s++) lengths.push([0, 0, 0])
+  lengths.push([1, 0, 0]) // 97: length 1
+  for (let s = 98; s < 256; s++) lengths.push([0, 0, 0])
+  lengths.push([2, 0, 0], [2, 0, 0], [1, 0, 0]) // 256, 257: length 2; distance 0: length 1
+  const lit = litLengths({ 97: 1, 256: 2, 257: 2 }, 258)
+  assert.equal(text(inflateCapped(dynamicBlock(lit, [1], (_, L, D) => { L(97); L(257); D(0); L(256) }, clc17, lengths), 10)), 'aaaa')
+})
