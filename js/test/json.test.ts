@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { parseJSON, parseJSONBytes, stringify, MAX_DEPTH } from '../src/json.js'
+import { parseJSON, parseJSONBytes, parseTree, rawElements, minify, stringify, MAX_DEPTH } from '../src/json.js'
 import { FormatError } from '../src/errors.js'
 import { decodeBase64url, encodeBase64url, decodeBase64Std, encodeBase64Std } from '../src/base64url.js'
 
@@ -120,7 +120,7 @@ test('base64url: strict decoding, one spelling per byte string', () => {
   assert.deepEqual(decodeBase64url('AQI'), new Uint8Array([1, 2]))
   assert.deepEqual(decodeBase64url('AQ'), new Uint8Array([1]))
   assert.deepEqual(decodeBase64url(''), new Uint8Array([]))
-  for (const s of ['A', 'AQ==', 'AQ=', 'AR', 'AQJ', 'AQI\n', 'A QI', 'AQ+/', 'AQ/D', 'AQÍD', 'AQ\u0000D', '\r\nAQID']) {
+  for (const s of ['A', 'AQ==', 'AQ=', 'AR', 'AQJ', 'AQI\n', 'A QI', 'AQ+/', 'AQ/D', 'AQÍD', 'AQ\u0000D', '\r\nAQID', 'AQ\u0080D', 'AQI\u0080', '\u0080\u0080', 'AQ\u007fD']) {
     assert.equal(decodeBase64url(s), undefined, JSON.stringify(s))
   }
   for (let n = 0; n < 40; n++) {
@@ -130,5 +130,16 @@ test('base64url: strict decoding, one spelling per byte string', () => {
     assert.deepEqual(decodeBase64Std(encodeBase64Std(b)), b)
     assert.equal(encodeBase64Std(b), Buffer.from(b).toString('base64'))
   }
-  for (const s of ['AQ', 'AQ=', 'AR==', 'AQ==\n', 'AQ-_', '====']) assert.equal(decodeBase64Std(s), undefined, s)
+  for (const s of ['AQ', 'AQ=', 'AR==', 'AQ==\n', 'AQ-_', '====', 'AQ\u0080=', '\u0080AAA', 'A=AA']) assert.equal(decodeBase64Std(s), undefined, s)
+})
+
+test('minify: drops white space outside strings only, keeps escapes and number spellings', () => {
+  assert.equal(minify(' { "a b" : [ 1.50 , "x\\" y" , "\\\\" ] ,\n\t"c":\r1e0 } '), '{"a b":[1.50,"x\\" y","\\\\"],"c":1e0}')
+  assert.equal(minify('"  "'), '"  "')
+  assert.equal(minify(''), '')
+})
+
+test('parseTree: arrays keep the raw text of each element', () => {
+  const t = parseTree('[ 1.50 , { "a" : 1 } ,"x\\u0041" ]') as unknown as unknown[]
+  assert.deepEqual(rawElements(t as any), ['1.50', '{ "a" : 1 }', '"x\\u0041"'])
 })
