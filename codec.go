@@ -23,8 +23,11 @@
 // # Errors
 //
 // Every Decode failure matches exactly one of [ErrInvalid], [ErrExpired],
-// [ErrUnknownKey] and [ErrTooLarge] with errors.Is. No error, log line or
-// formatting of a Codec contains a secret.
+// [ErrUnknownKey] and [ErrTooLarge] with errors.Is. The errors of Encode,
+// Reissue, Refresh, Decode and DecodeInfo also answer the methods of gorilla's
+// securecookie.Error (IsDecode, IsUsage, IsInternal, Cause), so code written
+// against that interface keeps working. No error, log line or formatting of a
+// Codec contains a secret.
 //
 // # Backwards compatibility
 //
@@ -76,24 +79,15 @@ const (
 	// Decode refuses the cookie, to allow for clocks that differ across a
 	// fleet.
 	MaxClockSkew = time.Minute
-	// MaxPayloadSize caps the JSON a cookie can hold, in bytes, after
-	// decompression. Decode refuses more, so a compressed cookie cannot expand
-	// without bound, and Encode refuses what Decode would.
-	MaxPayloadSize = 256 << 10 // bytes
-)
+	// DefaultMaxPayload caps the JSON a cookie can hold, in bytes, after
+	// decompression, when Config.MaxPayload is 0. Decode refuses more, so a
+	// compressed cookie cannot expand without bound, and Encode refuses what
+	// Decode would (SPEC.md section 5.1).
+	DefaultMaxPayload = 64 << 10 // bytes
 
-// Wire format v1 (SPEC.md).
-const (
-	version1    = 0x01
-	flagDeflate = 1 << 0 // the payload is raw DEFLATE
-	flagTyped   = 1 << 1 // the payload is in the typed session-values form
-	flagCreated = 1 << 2 // a created-at follows the issued-at
-	flagsKnown  = flagDeflate | flagTyped | flagCreated
-
-	headerSize    = 1 + 4 + 1 // version, key ID, flags
-	issuedAtSize  = 8         // bytes, big-endian Unix seconds
-	createdAtSize = 8         // bytes, big-endian Unix seconds, with flagCreated
-	overhead      = headerSize + nonceSize + issuedAtSize + tagSize
+	// MaxPayloadSize is DefaultMaxPayload, under its earlier name; a Codec's
+	// cap is Config.MaxPayload.
+	MaxPayloadSize = DefaultMaxPayload
 )
 
 // Config configures a Codec. Only Secrets is required.
@@ -116,7 +110,11 @@ type Config struct {
 
 	// MaxAge is how long a cookie stays valid after Encode. Zero means
 	// DefaultMaxAge (24 hours); negative is an error. It is checked against
-	// the sealed issued-at, so shortening it takes effect at once.
+	// the sealed issued-at, so shortening it takes effect at once. Cookies
+	// count whole seconds (SPEC.md section 4): a cookie is valid while the
+	// current Unix second minus its issued-at is at most MaxAge, and a MaxAge
+	// with a fraction of a second is rounded up to the next whole second, as
+	// the Max-Age attribute of a Set-Cookie header is.
 	MaxAge time.Duration
 
 	// RefreshAge makes DecodeInfo report Reissue for cookies at least this
@@ -135,6 +133,13 @@ type Config struct {
 	// count it. Zero means DefaultMaxLength (4096); negative is an error.
 	MaxLength int
 
+	// MaxPayload caps the JSON of one value, in bytes, after decompression.
+	// Encode refuses a larger value and Decode refuses a cookie that holds or
+	// inflates to more, with ErrTooLarge. Zero means DefaultMaxPayload
+	// (65536); negative is an error. Every server that shares the secrets
+	// should use the same cap.
+	MaxPayload int
+
 	// Compress lets Encode compress a payload of 1024 bytes or more with
 	// DEFLATE when that makes the cookie shorter. The zero value never
 	// compresses. Decode opens compressed cookies whatever this says.
@@ -150,6 +155,12 @@ type Config struct {
 	// Now returns the current time. Nil means time.Now; tests move the clock
 	// with it.
 	Now func() time.Time
+
+	// JSON is the JSON library for values other than session values; the
+	// zero value means encoding/json. Whatever is plugged in, cookieseal
+	// itself checks the JSON against SPEC.md's rules on both sides (see
+	// JSON).
+	JSON JSON
 
 	// Legacy lists decoders of an earlier cookie format, such as gorilla's
 	// securecookie.Codec values, tried in order for a cookie that is not a
@@ -168,8 +179,8 @@ type Decoder interface {
 
 // Format prints the Config with every secret redacted, whatever the verb.
 func (c Config) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "cookieseal.Config{Secrets: [%d redacted], MaxAge: %v, RefreshAge: %v, MaxLifetime: %v, MaxLength: %d, Compress: %t, Legacy: [%d decoders]}",
-		len(c.Secrets), c.MaxAge, c.RefreshAge, c.MaxLifetime, c.MaxLength, c.Compress, len(c.Legacy))
+	fmt.Fprintf(f, "cookieseal.Config{Secrets: [%d redacted], MaxAge: %v, RefreshAge: %v, MaxLifetime: %v, MaxLength: %d, MaxPayload: %d, Compress: %t, Legacy: [%d decoders]}",
+		len(c.Secrets), c.MaxAge, c.RefreshAge, c.MaxLifetime, c.MaxLength, c.MaxPayload, c.Compress, len(c.Legacy))
 }
 
 // Codec seals values into cookies and opens them again. It is safe for
@@ -179,12 +190,14 @@ type Codec struct {
 	refreshAge  time.Duration
 	maxLifetime time.Duration
 	maxLength   int
+	maxPayload  int
 	compress    bool
 	now         func() time.Time
 	rand        io.Reader // nonce source; crypto/rand unless a test sets it
 	legacy      []Decoder
+	json        JSON // nil functions: encoding/json
 
-	ring atomic.Pointer[keyring]
+	ring *atomic.Pointer[keyring] // shared with the codecs WithMaxAge makes
 }
 
 // New validates cfg and returns a Codec. Every configuration error is
@@ -202,15 +215,21 @@ func New(cfg Config) (*Codec, error) {
 	if cfg.MaxLength < 0 {
 		return nil, fmt.Errorf("cookieseal: negative MaxLength %d", cfg.MaxLength)
 	}
+	if cfg.MaxPayload < 0 {
+		return nil, fmt.Errorf("cookieseal: negative MaxPayload %d", cfg.MaxPayload)
+	}
 	c := &Codec{
 		maxAge:      cfg.MaxAge,
 		refreshAge:  cfg.RefreshAge,
 		maxLifetime: cfg.MaxLifetime,
 		maxLength:   cfg.MaxLength,
+		maxPayload:  cfg.MaxPayload,
 		compress:    cfg.Compress,
 		now:         cfg.Now,
 		rand:        rand.Reader,
 		legacy:      append([]Decoder(nil), cfg.Legacy...),
+		json:        cfg.JSON,
+		ring:        new(atomic.Pointer[keyring]),
 	}
 	for i, d := range c.legacy {
 		if d == nil {
@@ -219,6 +238,12 @@ func New(cfg Config) (*Codec, error) {
 	}
 	if c.maxAge == 0 {
 		c.maxAge = DefaultMaxAge
+	}
+	if frac := c.maxAge % time.Second; frac != 0 {
+		c.maxAge += time.Second - frac // whole seconds, rounded up
+	}
+	if c.maxPayload == 0 {
+		c.maxPayload = DefaultMaxPayload
 	}
 	if c.refreshAge >= c.maxAge {
 		// A cookie that old is already expired: the refresh could never fire.
@@ -287,7 +312,8 @@ func GenerateSecret() string {
 // session's created-at, so that MaxLifetime counts from its start.
 func (c *Codec) Encode(name string, value any) (string, error) {
 	now := c.now().Unix()
-	return c.encode(name, value, c.maxLength, sealTimes{now, now})
+	v, err := c.encode(name, value, c.maxLength, sealTimes{now, now})
+	return v, encodeError(err)
 }
 
 // Reissue seals value again for the session that info describes, as
@@ -304,7 +330,8 @@ func (c *Codec) Encode(name string, value any) (string, error) {
 // opened has no trustworthy times: its re-issue starts both at now, as a
 // login would; so does a zero Info (no cookie was read), as Encode.
 func (c *Codec) Reissue(name string, value any, info Info) (string, error) {
-	return c.encode(name, value, c.maxLength, c.reissueTimes(info, false))
+	v, err := c.encode(name, value, c.maxLength, c.reissueTimes(info, false))
+	return v, encodeError(err)
 }
 
 // Refresh seals value for the session that info describes, moving its
@@ -313,7 +340,8 @@ func (c *Codec) Reissue(name string, value any, info Info) (string, error) {
 // now, MaxLifetime still from the session's start. A zero Info (no cookie
 // was read) or a Legacy one starts a session, as Encode does.
 func (c *Codec) Refresh(name string, value any, info Info) (string, error) {
-	return c.encode(name, value, c.maxLength, c.reissueTimes(info, true))
+	v, err := c.encode(name, value, c.maxLength, c.reissueTimes(info, true))
+	return v, encodeError(err)
 }
 
 // sealTimes are the times a cookie carries, in Unix seconds.
@@ -355,15 +383,21 @@ func (c *Codec) encode(name string, value any, limit int, t sealTimes) (string, 
 		prefix += createdAtSize
 		timeFlags = flagCreated
 	}
-	buf, flags, err := s.marshalAppend(withLen(s.plain, prefix), value)
+	buf, flags, err := s.marshalAppend(withLen(s.plain, prefix), value, c.json.Marshal)
 	if err != nil {
 		clear(s.plain[:cap(s.plain)]) // a failed append may have left some plaintext
 		return "", err
 	}
 	s.plain = buf
 	payload := buf[prefix:]
-	if len(payload) > MaxPayloadSize {
-		return "", fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), MaxPayloadSize)
+	if len(payload) > c.maxPayload {
+		return "", fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), c.maxPayload)
+	}
+	// Never seal what Decode would refuse: json.Marshal writes RFC 8259, but
+	// a Marshaler or RawMessage may hold duplicate names, invalid UTF-8 or
+	// deep nesting.
+	if err := checkJSON(payload); err != nil {
+		return "", fmt.Errorf("cookieseal: encoding value: %w", err)
 	}
 	if c.compress {
 		z, ok := compressIfShorter(withLen(s.zip, prefix), payload)
@@ -380,9 +414,7 @@ func (c *Codec) encode(name string, value any, limit int, t sealTimes) (string, 
 
 	buf = slices.Grow(buf, tagSize) // so that Seal appends the tag in place
 	k := c.ring.Load().keys[0]
-	buf[0] = version1
-	binary.BigEndian.PutUint32(buf[1:5], uint32(k.id))
-	buf[5] = flags
+	putHeader(buf, k.id, flags)
 	nonce := buf[headerSize : headerSize+nonceSize]
 	if _, err := io.ReadFull(c.rand, nonce); err != nil {
 		return "", fmt.Errorf("cookieseal: reading a random nonce: %w", err)
@@ -399,15 +431,6 @@ func (c *Codec) encode(name string, value any, limit int, t sealTimes) (string, 
 	}
 	s.out = base64.RawURLEncoding.AppendEncode(s.out[:0], sealed)
 	return string(s.out), nil
-}
-
-// appendAdditionalData appends what the AEAD authenticates besides the
-// plaintext: the header, then the cookie name prefixed by its length, so that
-// no two (name, value) pairs share associated data.
-func appendAdditionalData(ad, header []byte, name string) []byte {
-	ad = append(ad, header...)
-	ad = binary.BigEndian.AppendUint32(ad, uint32(len(name)))
-	return append(ad, name...)
 }
 
 // Info is what DecodeInfo learns from a cookie besides its value.
@@ -440,15 +463,21 @@ type Info struct {
 // A value encoded from a map[interface{}]interface{} decodes into
 // *map[interface{}]interface{} (or *interface{}) with its Go types kept;
 // into *json.RawMessage any cookie gives its JSON as sealed.
+//
+// Whatever dst is, the JSON must be strict (SPEC.md section 5.3: valid
+// UTF-8, no duplicate member names, finite numbers, at most 512 levels of
+// nesting, nothing after the value) and a typed cookie's JSON well-formed
+// typed values, or Decode fails with ErrInvalid before anything unmarshals.
 func (c *Codec) Decode(name, value string, dst any) error {
 	_, err := c.decode(name, value, dst, c.maxLength)
-	return err
+	return decodeError(err, dst)
 }
 
 // DecodeInfo is Decode that also returns what the cookie's sealed header
 // knows: when it was issued, which key opened it, and whether to re-issue it.
 func (c *Codec) DecodeInfo(name, value string, dst any) (Info, error) {
-	return c.decode(name, value, dst, c.maxLength)
+	info, err := c.decode(name, value, dst, c.maxLength)
+	return info, decodeError(err, dst)
 }
 
 func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
@@ -488,18 +517,9 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 		return Info{}, fmt.Errorf("%w: %w (tampered, or sealed for another cookie name)", ErrInvalid, err)
 	}
 
-	iat := int64(binary.BigEndian.Uint64(body))
-	cat := iat
-	payload := body[issuedAtSize:]
-	if raw[5]&flagCreated != 0 {
-		if len(payload) < createdAtSize {
-			return Info{}, fmt.Errorf("%w: created-at flag set, but no created-at", ErrInvalid)
-		}
-		cat = int64(binary.BigEndian.Uint64(payload))
-		payload = payload[createdAtSize:]
-		if cat > iat {
-			return Info{}, fmt.Errorf("%w: created after it was issued", ErrInvalid)
-		}
+	iat, cat, rest, err := readTimes(body, raw[5])
+	if err != nil {
+		return Info{}, err
 	}
 	now := c.now()
 	issued, age, err := c.checkAge(iat, now)
@@ -509,20 +529,19 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	if err := c.checkLifetime(cat, now); err != nil {
 		return Info{}, err
 	}
-	if h.Compressed {
-		if payload, err = appendInflate(s.zip[:0], payload, MaxPayloadSize); err != nil {
-			clear(s.zip[:cap(s.zip)]) // partial output may be there
-			var big errInflateLimit
-			if errors.As(err, &big) {
-				return Info{}, fmt.Errorf("%w: value inflates past %d bytes", ErrTooLarge, MaxPayloadSize)
-			}
-			return Info{}, fmt.Errorf("%w: decompressing: %w", ErrInvalid, err)
-		}
-		s.zip = payload // keep the grown buffer, zeroed on put
-	} else if len(payload) > MaxPayloadSize {
-		return Info{}, fmt.Errorf("%w: value is %d bytes of JSON, limit %d", ErrTooLarge, len(payload), MaxPayloadSize)
+	payload, err := openPayload(s.zip[:0], rest, h.Compressed, c.maxPayload)
+	if err != nil {
+		clear(s.zip[:cap(s.zip)]) // partial output may be there
+		return Info{}, err
 	}
-	if err := unmarshal(payload, h.Typed, dst); err != nil {
+	if h.Compressed {
+		s.zip = payload // keep the grown buffer, zeroed on put
+	}
+	// Strict JSON before any parser sees the payload, whatever dst is.
+	if err := checkJSON(payload); err != nil {
+		return Info{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	if err := unmarshal(payload, h.Typed, dst, c.json.Unmarshal); err != nil {
 		return Info{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 
@@ -550,13 +569,14 @@ func (c *Codec) checkAge(iat int64, now time.Time) (time.Time, time.Duration, er
 		return time.Unix(iat, 0), nanos - time.Duration(ahead)*time.Second, nil
 	}
 	behind := uint64(nowSec) - uint64(iat) // exact: iat <= nowSec
-	maxSec, maxNanos := uint64(c.maxAge/time.Second), c.maxAge%time.Second
-	if behind > maxSec || behind == maxSec && nanos > maxNanos {
+	// Whole seconds (SPEC.md 4, step 7): valid while behind <= max age;
+	// maxAge is a whole number of seconds (New rounds it up).
+	if behind > uint64(c.maxAge/time.Second) {
 		// The message does not say by how much: an application that echoes
 		// errors would reveal the hidden issue time.
 		return time.Time{}, 0, errExpiredAge
 	}
-	// behind <= maxSec, so this fits in a Duration.
+	// behind <= the max age in seconds, so this fits in a Duration.
 	return time.Unix(iat, 0), time.Duration(behind)*time.Second + nanos, nil
 }
 
@@ -596,16 +616,16 @@ var errTampered = fmt.Errorf("%w: %w (tampered, or sealed for another cookie nam
 
 // unmarshal decodes payload into dst, assigning only on success. A typed
 // payload must be well-formed typed values whatever dst is (SPEC.md 6).
-func unmarshal(payload []byte, typed bool, dst any) error {
+// Values other than session values go through unmarshalJSON (Config.JSON)
+// when it is not nil, else encoding/json.
+func unmarshal(payload []byte, typed bool, dst any, unmarshalJSON func([]byte, any) error) error {
 	switch d := dst.(type) {
 	case *json.RawMessage:
 		if typed {
 			if _, err := parseTypedPayload(payload, true); err != nil {
 				return err
 			}
-		} else if !json.Valid(payload) {
-			return errors.New("payload is not JSON")
-		}
+		} // decode checked the JSON (checkJSON)
 		*d = append(json.RawMessage(nil), payload...)
 		return nil
 	case *map[any]any:
@@ -640,7 +660,13 @@ func unmarshal(payload []byte, typed bool, dst any) error {
 		return fmt.Errorf("cookie holds session values; decode into *map[interface{}]interface{}, not %T", dst)
 	}
 	fresh := reflect.New(reflect.TypeOf(dst).Elem())
-	if err := json.Unmarshal(payload, fresh.Interface()); err != nil {
+	var err error
+	if unmarshalJSON != nil {
+		err = unmarshalPlugged(payload, fresh.Interface(), unmarshalJSON)
+	} else {
+		err = json.Unmarshal(payload, fresh.Interface())
+	}
+	if err != nil {
 		return err
 	}
 	reflect.ValueOf(dst).Elem().Set(fresh.Elem())

@@ -429,12 +429,29 @@ func TestExpiryBoundary(t *testing.T) {
 	var out string
 	clk.Add(time.Hour)
 	require.NoError(t, c.Decode("s", s, &out), "valid at exactly MaxAge")
+	clk.Add(time.Second - time.Nanosecond)
+	require.NoError(t, c.Decode("s", s, &out), "whole seconds: valid until the next second starts")
 	clk.Add(time.Nanosecond)
 	err = c.Decode("s", s, &out)
 	requireClass(t, err, ErrExpired)
 	// The message names the limit, never the age, which would reveal the
 	// hidden issue time to whoever sees the error.
 	assert.Equal(t, "cookieseal: cookie expired: older than its max age", err.Error())
+}
+
+// A clock with a fraction of a second counts whole seconds: a cookie issued
+// at t0+0.9s (issued-at t0) is valid until t0+MaxAge+1s, not 0.9 s less.
+func TestExpiryIgnoresSubSecondClock(t *testing.T) {
+	clk := newClock(t0.Add(900 * time.Millisecond))
+	c, err := New(Config{Secrets: newSecrets(1), Now: clk.Now, MaxAge: time.Hour})
+	require.NoError(t, err)
+	s, err := c.Encode("s", "v")
+	require.NoError(t, err)
+	var out string
+	clk.Add(time.Hour) // t0 + 1h + 0.9s: 3600 whole seconds after the issued-at
+	require.NoError(t, c.Decode("s", s, &out))
+	clk.Add(100 * time.Millisecond) // t0 + 1h + 1s
+	requireClass(t, c.Decode("s", s, &out), ErrExpired)
 }
 
 func TestSubSecondMaxAge(t *testing.T) {
@@ -444,9 +461,10 @@ func TestSubSecondMaxAge(t *testing.T) {
 	s, err := c.Encode("s", "v")
 	require.NoError(t, err)
 	var out string
-	clk.Add(500 * time.Millisecond)
+	assert.Equal(t, time.Second, c.MaxAge(), "rounded up to whole seconds")
+	clk.Add(2*time.Second - time.Nanosecond) // one whole second after the issued-at
 	require.NoError(t, c.Decode("s", s, &out))
-	clk.Add(time.Nanosecond) // still the same second as the issued-at
+	clk.Add(time.Nanosecond) // two
 	requireClass(t, c.Decode("s", s, &out), ErrExpired)
 }
 

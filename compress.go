@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 )
 
 // compressMin is the shortest JSON payload that Encode tries to compress, in
@@ -19,20 +20,63 @@ import (
 const compressMin = 1024 // bytes
 
 // flateLevel is the DEFLATE level Encode uses; any level decodes the same.
+// Level 1 was chosen by measurement (BENCHMARKS.md, "Which compressor"):
+// levels 2-9 of compress/flate clear 640 KB of hash tables on every Reset,
+// which on cookie-sized input makes them 2-2.5 times slower for 10-15%
+// fewer bytes.
 const flateLevel = flate.BestSpeed
 
-// A fresh flate writer allocates about 1.2 MB, so writers and readers are
-// pooled and reset per use.
+// windowSize is the DEFLATE window: the most output an inflater keeps.
+const windowSize = 32 << 10 // bytes
+
+// zeroWindow is what an inflater's window is reset to after use, so that the
+// pooled inflater keeps no plaintext. Never written.
+var zeroWindow [windowSize]byte
+
+// A fresh flate writer allocates about 1.2 MB and a reader about 48 KB, so
+// both are reused. A sync.Pool alone loses everything to two garbage
+// collections, and then the next compressed Encode pays about 0.4 ms
+// (BENCHMARKS.md, the cold-pool case); so one of each is also kept in a spare
+// slot that the collector does not empty. A server that compresses keeps
+// that one writer (1.2 MB) for the life of the process.
+type reusable[T any] struct {
+	spare atomic.Pointer[T]
+	pool  sync.Pool
+	new   func() *T
+}
+
+func (r *reusable[T]) get() *T {
+	if t := r.spare.Swap(nil); t != nil {
+		return t
+	}
+	if t, ok := r.pool.Get().(*T); ok {
+		return t
+	}
+	return r.new()
+}
+
+func (r *reusable[T]) put(t *T) {
+	if !r.spare.CompareAndSwap(nil, t) {
+		r.pool.Put(t)
+	}
+}
+
+// inflater is a pooled flate reader with the bytes.Reader it reads from.
+type inflater struct {
+	src bytes.Reader
+	r   io.ReadCloser // a flate.Resetter
+}
+
 var (
-	flateWriters = sync.Pool{New: func() any {
+	deflaters = reusable[flate.Writer]{new: func() *flate.Writer {
 		w, err := flate.NewWriter(nil, flateLevel)
 		if err != nil {
 			panic(err) // unreachable: flateLevel is a valid level
 		}
 		return w
 	}}
-	flateReaders = sync.Pool{New: func() any {
-		return flate.NewReader(bytes.NewReader(nil))
+	inflaters = reusable[inflater]{new: func() *inflater {
+		return &inflater{r: flate.NewReader(bytes.NewReader(nil))}
 	}}
 )
 
@@ -44,21 +88,27 @@ func compressIfShorter(dst, payload []byte) ([]byte, bool) {
 	if len(payload) < compressMin {
 		return dst, false
 	}
-	z := deflate(dst, payload)
+	z := withRoom(deflate(dst, payload), tagSize) // room to seal in place
 	return z, len(z)-len(dst) < len(payload)
 }
 
-// deflate appends the raw DEFLATE compression of src to dst.
+// deflate appends the raw DEFLATE compression of src to dst. When dst has to
+// grow, the old array is cleared before it is dropped.
+//
+// The pooled writer keeps, after Reset, the last input in its window, its
+// match table and its token buffer: compress/flate offers no way to clear
+// them, and dropping the writer instead would leave the same bytes in freed
+// memory (buffer.go says what is and is not cleared).
 func deflate(dst, src []byte) []byte {
-	buf := bytes.NewBuffer(dst)
-	w := flateWriters.Get().(*flate.Writer)
-	w.Reset(buf)
-	// Writes to a bytes.Buffer cannot fail.
+	out := appendWriter{b: dst}
+	w := deflaters.get()
+	w.Reset(&out)
+	// Writes to an appendWriter cannot fail.
 	_, _ = w.Write(src)
 	_ = w.Close()
-	w.Reset(io.Discard) // drop the reference to buf before pooling
-	flateWriters.Put(w)
-	return buf.Bytes()
+	w.Reset(io.Discard) // drop the reference to out before pooling
+	deflaters.put(w)
+	return out.b
 }
 
 var errTrailing = errors.New("data after the final DEFLATE block")
@@ -73,25 +123,65 @@ func (e errInflateLimit) Error() string {
 // appendInflate decompresses one complete raw DEFLATE stream of at most limit
 // bytes, appending the output to dst. A truncated stream, bytes after the
 // final block and output past the limit are errors, and partial output is
-// never returned.
+// never returned: on error the output is cleared and nil returned. Arrays
+// outgrown on the way are cleared before they are dropped, and the pooled
+// reader's window is reset to zeros, so no plaintext stays behind in memory
+// this function held.
 func appendInflate(dst, src []byte, limit int) ([]byte, error) {
+	f := inflaters.get()
 	// bytes.Reader is an io.ByteReader, so flate reads exactly the stream and
 	// no more; what is left afterwards is trailing data.
-	br := bytes.NewReader(src)
-	r := flateReaders.Get().(io.ReadCloser)
-	defer flateReaders.Put(r)
-	if err := r.(flate.Resetter).Reset(br, nil); err != nil {
+	f.src.Reset(src)
+	rs := f.r.(flate.Resetter)
+	if err := rs.Reset(&f.src, nil); err != nil {
+		return nil, err // unreachable: Reset of a flate reader cannot fail
+	}
+	out, err := readCapped(f.r, dst, limit)
+	trailing := f.src.Len() != 0
+	if err == nil && trailing {
+		err = errTrailing
+	}
+	// Wipe the window, filled from its start: after a whole stream it holds
+	// what was read, at most its last windowSize bytes; after an error it may
+	// hold output that was inflated and not yet read, so all of it.
+	wipe := windowSize
+	if err == nil {
+		wipe = min(len(out)-len(dst), windowSize)
+	}
+	f.src.Reset(nil)
+	_ = rs.Reset(&f.src, zeroWindow[:wipe])
+	inflaters.put(f)
+	if err != nil {
+		clear(out[len(dst):])
 		return nil, err
 	}
-	out := bytes.NewBuffer(dst)
-	if _, err := out.ReadFrom(io.LimitReader(r, int64(limit)+1)); err != nil {
-		return nil, err
+	return out, nil
+}
+
+// readCapped appends what r yields to dst until io.EOF, failing once more
+// than limit bytes have come. It grows dst itself, clearing each array it
+// leaves behind. On error the output read so far is in the returned slice
+// for the caller to clear.
+func readCapped(r io.Reader, dst []byte, limit int) ([]byte, error) {
+	out := dst
+	end := len(dst) + limit + 1 // read at most one byte past the limit
+	for {
+		if len(out) == cap(out) {
+			grown := make([]byte, len(out), min(max(2*cap(out), 512), end))
+			copy(grown, out)
+			clear(out[len(dst):]) // dst's own bytes are the caller's
+			out = grown
+		}
+		n, err := r.Read(out[len(out):min(cap(out), end)])
+		out = out[:len(out)+n]
+		if len(out)-len(dst) > limit {
+			return out, errInflateLimit{limit}
+		}
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
 	}
-	if out.Len()-len(dst) > limit {
-		return nil, errInflateLimit{limit}
-	}
-	if br.Len() != 0 {
-		return nil, errTrailing
-	}
-	return out.Bytes(), nil
 }

@@ -136,8 +136,8 @@ func TestEncodeRefusesWhatDecodeWould(t *testing.T) {
 
 	_, err = c.Encode("s", atCap+"a")
 	requireClass(t, err, ErrTooLarge)
-	assert.Contains(t, err.Error(), "262145 bytes")
-	assert.Contains(t, err.Error(), "limit 262144")
+	assert.Contains(t, err.Error(), "65537 bytes")
+	assert.Contains(t, err.Error(), "limit 65536")
 }
 
 type failingReader struct{}

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -16,23 +14,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// seedCookies returns the cookies of testdata/vectors.json. It fails when
-// there are none, so that a fuzz target never runs on an empty corpus.
+// seedCookies returns the cookies of the conformance suite. It fails when
+// there are few, so that a fuzz target never runs on an empty corpus.
 func seedCookies(f *testing.F) []struct{ name, cookie string } {
 	f.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "vectors.json"))
-	require.NoError(f, err)
-	var vf vectorFile
-	require.NoError(f, json.Unmarshal(b, &vf))
 	var seeds []struct{ name, cookie string }
-	for _, v := range vf.Valid {
-		seeds = append(seeds, struct{ name, cookie string }{v.Name, v.Cookie})
-	}
-	for _, v := range vf.Invalid {
-		seeds = append(seeds, struct{ name, cookie string }{v.Name, v.Cookie})
+	for _, c := range conformanceCookies(f) {
+		seeds = append(seeds, struct{ name, cookie string }{c[0], c[1]})
 	}
 	if len(seeds) < 10 {
-		f.Fatalf("only %d seed cookies in testdata/vectors.json", len(seeds))
+		f.Fatalf("only %d seed cookies in %s", len(seeds), conformanceDir)
 	}
 	return seeds
 }

@@ -2,21 +2,11 @@ package cookieseal
 
 import (
 	"crypto/cipher"
-	"crypto/hkdf"
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
-)
-
-// HKDF inputs of the v1 format (SPEC.md, "Keys"). Changing any of them
-// changes every key and key ID, so they are part of the wire format.
-const (
-	hkdfSalt      = "cookieseal/v1"
-	hkdfInfoKey   = "cookieseal/v1 XChaCha20-Poly1305 key"
-	hkdfInfoKeyID = "cookieseal/v1 key id"
 )
 
 // MinSecretSize is the shortest secret New and SetSecrets accept, in bytes.
@@ -54,27 +44,6 @@ func (r *keyring) lookup(id KeyID) *key {
 		}
 	}
 	return nil
-}
-
-// hkdfSHA256 is HKDF-SHA256 (RFC 5869): extract with salt, expand with info.
-func hkdfSHA256(secret, salt []byte, info string, n int) ([]byte, error) {
-	return hkdf.Key(sha256.New, secret, salt, info, n)
-}
-
-// deriveKey derives the AEAD key and the key ID of one secret. Both come from
-// the same HKDF extraction with different info labels, so the public ID says
-// nothing about the key. It goes through hkdfSHA256, the seam the Wycheproof
-// vectors test; the extraction is repeated, once per secret per ring.
-func deriveKey(secret string) (KeyID, []byte, error) {
-	k, err := hkdfSHA256([]byte(secret), []byte(hkdfSalt), hkdfInfoKey, keySize)
-	if err != nil {
-		return 0, nil, err
-	}
-	id, err := hkdfSHA256([]byte(secret), []byte(hkdfSalt), hkdfInfoKeyID, 4)
-	if err != nil {
-		return 0, nil, err
-	}
-	return KeyID(binary.BigEndian.Uint32(id)), k, nil
 }
 
 // errNoSecrets and friends describe a refused secret list; none of them

@@ -6,28 +6,65 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// vectorsDir is where the externally written vectors live: $COOKIESEAL_VECTORS,
-// or ../shared/vectors beside the repository.
-func vectorsDir() string {
-	if d := os.Getenv("COOKIESEAL_VECTORS"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "shared", "vectors")
-}
+// primitivesDir holds the externally written vectors (README.md there says
+// where each came from); the tests read nothing outside the repository.
+const primitivesDir = "testdata/primitives"
 
 // readVectors loads one vector file. A missing file fails the test: vectors
 // that silently vanish would leave the primitives untested.
 func readVectors(t *testing.T, name string, v any) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(vectorsDir(), name))
-	require.NoError(t, err, "set COOKIESEAL_VECTORS to the shared vectors folder")
+	b, err := os.ReadFile(filepath.Join(primitivesDir, name))
+	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(b, v))
+}
+
+// readKAT reads the "Name = hex" lines of a known-answer text file, in
+// order, each [section] starting a new map.
+func readKAT(t *testing.T, name string) []map[string][]byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(primitivesDir, name))
+	require.NoError(t, err)
+	var out []map[string][]byte
+	cur := map[string][]byte{}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			if len(cur) > 0 {
+				out = append(out, cur)
+			}
+			cur = map[string][]byte{}
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if i := strings.IndexAny(v, " ("); i >= 0 {
+			v = v[:i]
+		}
+		if v == "" {
+			cur[strings.TrimSpace(k)] = []byte{}
+			continue
+		}
+		d, err := hex.DecodeString(v)
+		if err != nil {
+			continue // not a hex value (Hash = SHA-256, L = 42)
+		}
+		cur[strings.TrimSpace(k)] = d
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
 }
 
 type hexBytes []byte
@@ -115,16 +152,37 @@ func TestAEADOpenShortCiphertext(t *testing.T) {
 	assert.ErrorIs(t, err, errOpen, "a tag-sized input reaches Open and fails there")
 }
 
-// The draft's A.3.1 known answer, as published.
+// The draft's A.3.1 known answer, read from its text.
 func TestXChaChaDraftKnownAnswer(t *testing.T) {
-	h := func(s string) []byte { b, err := hex.DecodeString(s); require.NoError(t, err); return b }
-	a, err := newAEAD(h("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"))
+	kat := readKAT(t, "draft-irtf-cfrg-xchacha-03_A3_aead_xchacha20_poly1305.txt")
+	require.Len(t, kat, 1)
+	v := kat[0]
+	for _, k := range []string{"Key", "IV/Nonce", "Plaintext", "AAD", "Ciphertext", "Tag"} {
+		require.NotEmpty(t, v[k], k)
+	}
+	a, err := newAEAD(v["Key"])
 	require.NoError(t, err)
-	out, err := aeadSeal(a, nil, h("404142434445464748494a4b4c4d4e4f5051525354555657"),
-		[]byte("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it."),
-		h("50515253c0c1c2c3c4c5c6c7"))
+	out, err := aeadSeal(a, nil, v["IV/Nonce"], v["Plaintext"], v["AAD"])
 	require.NoError(t, err)
-	assert.Equal(t, "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff921f9664c97637da9768812f615c68b13b52e"+"c0875924c1c7987947deafd8780acf49", hex.EncodeToString(out))
+	assert.Equal(t, hex.EncodeToString(append(bytes.Clone(v["Ciphertext"]), v["Tag"]...)), hex.EncodeToString(out))
+	assert.Equal(t, "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.", string(v["Plaintext"]))
+	pt, err := aeadOpen(a, nil, v["IV/Nonce"], out, v["AAD"])
+	require.NoError(t, err)
+	assert.Equal(t, v["Plaintext"], pt)
+}
+
+// RFC 5869's three SHA-256 cases, read from their text.
+func TestRFC5869(t *testing.T) {
+	kat := readKAT(t, "rfc5869_hkdf_sha256_test_cases_1-3.txt")
+	require.Len(t, kat, 3)
+	for i, v := range kat {
+		okm, err := hkdfSHA256(v["IKM"], v["salt"], string(v["info"]), len(v["OKM"]))
+		require.NoError(t, err, "case %d", i+1)
+		assert.Equal(t, hex.EncodeToString(v["OKM"]), hex.EncodeToString(okm), "case %d", i+1)
+	}
+	assert.Len(t, kat[0]["OKM"], 42)
+	assert.Len(t, kat[1]["OKM"], 82)
+	assert.Empty(t, kat[2]["salt"])
 }
 
 func TestWycheproofHKDFSHA256(t *testing.T) {

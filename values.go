@@ -267,6 +267,13 @@ func (e *typedEncoder) append(b []byte, v any) ([]byte, error) {
 		}
 		return e.appendNamed(b, name, js)
 	}
+	// As gob does, a non-nil pointer to a registered type is flattened: it
+	// is written as the value it points to, and decodes as that value.
+	if rv := reflect.ValueOf(v); t.Kind() == reflect.Pointer && !rv.IsNil() {
+		if _, ok := registeredName(t.Elem()); ok {
+			return e.append(b, rv.Elem().Interface())
+		}
+	}
 	return nil, &UnsupportedTypeError{Type: fmt.Sprintf("%T", v)}
 }
 
@@ -673,7 +680,9 @@ var registry struct {
 // Register lets session values hold values of value's dynamic type, as
 // gob.Register does for gob: Encode writes such a value as its
 // encoding/json JSON under name, and Decode gives back a value of the same
-// type (a pointer if value is a pointer). Register every type under the same
+// type (a pointer if value is a pointer). As with gob, a non-nil pointer to a
+// registered type (not itself registered) is written as the value it points
+// to and decodes as that value. Register every type under the same
 // name in every program that seals or opens the cookies; a program that has
 // not registered a name opens the value as a [Named].
 //
@@ -1137,44 +1146,35 @@ func (p *typedParser) tagged() (any, error) {
 	return v, nil
 }
 
+// objectBody parses the body of a tag whose Go type is map[string]T: null
+// for the nil map, else an object whose members elem parses.
+func objectBody[T any](p *typedParser, elem func() (T, error)) (map[string]T, error) {
+	if p.null() {
+		return nil, nil
+	}
+	m := make(map[string]T)
+	err := p.object(func(k string) error {
+		v, err := elem()
+		m[k] = v
+		return err
+	})
+	return m, err
+}
+
 // body parses the body of a tag.
 func (p *typedParser) body(tag string) (any, error) {
 	switch tag {
 	case tagMap:
 		return p.mapBody()
 	case tagObject:
-		if p.null() {
-			return map[string]any(nil), nil
-		}
-		m := make(map[string]any)
-		err := p.object(func(k string) error {
-			v, err := p.value()
-			m[k] = v
-			return err
-		})
-		return m, err
+		return objectBody(p, p.value)
 	case tagStringMap:
-		if p.null() {
-			return map[string]string(nil), nil
-		}
-		m := make(map[string]string)
-		err := p.object(func(k string) error {
-			s, err := p.strValue()
-			m[k] = s
-			return err
-		})
-		return m, err
+		return objectBody(p, p.strValue)
 	case tagIntMap:
-		if p.null() {
-			return map[string]int(nil), nil
-		}
-		m := make(map[string]int)
-		err := p.object(func(k string) error {
+		return objectBody(p, func() (int, error) {
 			n, err := p.integer(strconv.IntSize)
-			m[k] = int(n)
-			return err
+			return int(n), err
 		})
-		return m, err
 	case tagArray:
 		if p.null() {
 			return []any(nil), nil

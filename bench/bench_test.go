@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/cookieseal/cookieseal"
+	"github.com/go-jose/go-jose/v4"
 	"github.com/gorilla/securecookie"
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -145,14 +146,17 @@ type namedImpl struct {
 	impl impl
 }
 
-// benchPair runs Encode and Decode of value with every implementation, and
-// checks first that each one round-trips it.
+// benchPair runs Encode, Decode and Decode of a forged cookie of value with
+// every implementation, and checks first that each one round-trips it and
+// refuses the forgery. The forged cookie is a valid one with one character in
+// the middle changed to another of the same alphabet, so that it parses and
+// fails where the library authenticates.
 func benchPair(b *testing.B, value any, newDst func() any, impls []namedImpl) {
 	plain, err := json.Marshal(jsonable(value))
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, op := range []string{"Encode", "Decode"} {
+	for _, op := range []string{"Encode", "Decode", "Forged"} {
 		for _, im := range impls {
 			b.Run("op="+op+"/impl="+im.name, func(b *testing.B) {
 				cookie, err := im.impl.Encode(cookieName, value)
@@ -165,6 +169,10 @@ func benchPair(b *testing.B, value any, newDst func() any, impls []namedImpl) {
 				}
 				if got := reflect.ValueOf(dst).Elem().Interface(); !reflect.DeepEqual(got, value) {
 					b.Fatalf("round trip: got %#v, want %#v", got, value)
+				}
+				forged := forge(cookie)
+				if err := im.impl.Decode(cookieName, forged, newDst()); err == nil {
+					b.Fatal("the forged cookie decoded")
 				}
 				b.SetBytes(int64(len(plain)))
 				b.ReportAllocs()
@@ -182,12 +190,38 @@ func benchPair(b *testing.B, value any, newDst func() any, impls []namedImpl) {
 							b.Fatal(err)
 						}
 					}
+				case "Forged":
+					for b.Loop() {
+						if err := im.impl.Decode(cookieName, forged, newDst()); err == nil {
+							b.Fatal("the forged cookie decoded")
+						}
+					}
 				}
 				cpu.report(b)
 				b.ReportMetric(float64(len(cookie)), "cookie-bytes")
 			})
 		}
 	}
+}
+
+// forge changes the character in the middle of cookie (or the nearest one
+// that is a letter or digit) to another letter or digit.
+func forge(cookie string) string {
+	b := []byte(cookie)
+	i := len(b) / 2
+	for !isAlnum(b[i]) {
+		i++
+	}
+	if b[i] == 'A' {
+		b[i] = 'B'
+	} else {
+		b[i] = 'A'
+	}
+	return string(b)
+}
+
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // cpuMeter reports, as "cpu-ns/op", the process CPU time per iteration of
@@ -223,27 +257,38 @@ func jsonable(v any) any {
 	return out
 }
 
-// BenchmarkSmallSession is the 279-byte session (issue 5's table).
-func BenchmarkSmallSession(b *testing.B) {
-	benchPair(b, smallSession(), func() any { return new(Session) }, []namedImpl{
-		{"cookieseal", newCookieseal(b, 1)},
+// peers is every implementation the small session and the cart run with:
+// cookieseal, gorilla/securecookie (JSON and gob), PASETO v4.local, Branca,
+// go-jose JWE (dir, A256GCM and A256CBC-HS512) and the floor; for the cart
+// also the floor with DEFLATE level 1.
+func peers(tb testing.TB, cart bool) []namedImpl {
+	p := []namedImpl{
+		{"cookieseal", newCookieseal(tb, 1)},
 		{"gorilla-json", newGorilla(true)},
 		{"gorilla-gob", newGorilla(false)},
+		{"paseto-v4-local", newPaseto()},
+		{"branca", newBranca()},
+		{"jwe-dir-A256GCM", newJWE(jose.A256GCM)},
+		{"jwe-dir-A256CBC-HS512", newJWE(jose.A256CBC_HS512)},
 		{"floor", newFloor(false)},
-	})
+	}
+	if cart {
+		p = append(p, namedImpl{"floor-flate1", newFloor(true)})
+	}
+	return p
+}
+
+// BenchmarkSmallSession is the 279-byte session (issue 5's table).
+func BenchmarkSmallSession(b *testing.B) {
+	benchPair(b, smallSession(), func() any { return new(Session) }, peers(b, false))
 }
 
 // BenchmarkCart is the 2.9 KB cart. cookieseal fits it in one cookie without
 // compression (the default: 4004 of 4096 bytes as session=...) and in about
 // 890 bytes with Config.Compress; gorilla's do not fit.
 func BenchmarkCart(b *testing.B) {
-	benchPair(b, cart(), func() any { return new(Cart) }, []namedImpl{
-		{"cookieseal", newCookieseal(b, 1)},
-		{"cookieseal-compress", newCookiesealConfig(b, 1, cookieseal.Config{Compress: true})},
-		{"gorilla-json", newGorilla(true)},
-		{"gorilla-gob", newGorilla(false)},
-		{"floor-flate1", newFloor(true)},
-	})
+	benchPair(b, cart(), func() any { return new(Cart) }, append(peers(b, true),
+		namedImpl{"cookieseal-compress", newCookiesealConfig(b, 1, cookieseal.Config{Compress: true})}))
 }
 
 // BenchmarkGorillaValues is gorilla/sessions' Session.Values; cookieseal

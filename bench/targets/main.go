@@ -112,9 +112,12 @@ func targets() []target {
 		{"gorilla Values: gob Decode / cookieseal Decode", fmt.Sprintf(vals, "Decode", "gorilla-gob"), fmt.Sprintf(vals, "Decode", "cookieseal"), "cpu-ns/op", ">=", 3},
 		{"gorilla Values: cookie length vs gob", fmt.Sprintf(vals, "Encode", "cookieseal"), fmt.Sprintf(vals, "Encode", "gorilla-gob"), "cookie-bytes", "<", 1},
 		{"cart: Encode vs JSON + flate-1 + seal", "Cart/op=Encode/impl=cookieseal", "Cart/op=Encode/impl=floor-flate1", "cpu-ns/op", "<=", 1.5},
-		{"bogus (1 key, known ID) vs valid Decode", "Bogus/keys=1/cookie=known-key/impl=cookieseal", "Bogus/keys=1/cookie=valid/impl=cookieseal", "cpu-ns/op", "<=", 0.1},
-		{"bogus (32 keys, known ID) vs valid Decode", "Bogus/keys=32/cookie=known-key/impl=cookieseal", "Bogus/keys=32/cookie=valid/impl=cookieseal", "cpu-ns/op", "<=", 0.1},
-		{"bogus (1 key, unknown ID) vs valid Decode", "Bogus/keys=1/cookie=unknown-key/impl=cookieseal", "Bogus/keys=1/cookie=valid/impl=cookieseal", "cpu-ns/op", "<=", 0.1},
+		// A forged cookie is held to what refusing one must cost at least:
+		// base64url and one failing XChaCha20-Poly1305 Open (the floor's
+		// Forged). The old target, 0.1x of a valid Decode, was retired
+		// (BENCHMARKS.md): that ratio gets better when Decode gets slower.
+		{"forged cookie vs the floor's (base64 + one failed Open)", fmt.Sprintf(small, "Forged", "cookieseal"), fmt.Sprintf(small, "Forged", "floor"), "cpu-ns/op", "<=", 1.15},
+		{"bogus, unknown key ID vs known ID (no decryption)", "Bogus/keys=1/cookie=unknown-key/impl=cookieseal", "Bogus/keys=1/cookie=known-key/impl=cookieseal", "cpu-ns/op", "<=", 0.7},
 		{"bogus: 32-key ring vs 1-key ring (known ID)", "Bogus/keys=32/cookie=known-key/impl=cookieseal", "Bogus/keys=1/cookie=known-key/impl=cookieseal", "cpu-ns/op", "<=", 1.1},
 		{"bogus: 32-key ring vs 1-key ring (unknown ID)", "Bogus/keys=32/cookie=unknown-key/impl=cookieseal", "Bogus/keys=1/cookie=unknown-key/impl=cookieseal", "cpu-ns/op", "<=", 1.1},
 		{"RunParallel Encode: single / parallel throughput", fmt.Sprintf(small, "Encode", "cookieseal"), "Parallel/op=Encode/impl=cookieseal", "ns/op", ">=", 1.8},

@@ -4,9 +4,9 @@ go 1.26.0
 
 require (
 	github.com/cookieseal/cookieseal v0.0.0
+	github.com/cookieseal/cookieseal/gorillastore v0.0.0
 	github.com/gin-contrib/sessions v1.0.4
 	github.com/gin-gonic/gin v1.12.0
-	github.com/gorilla/securecookie v1.1.2
 	github.com/gorilla/sessions v1.4.0
 	github.com/labstack/echo-contrib v0.50.1
 	github.com/labstack/echo/v4 v4.16.0
@@ -25,6 +25,7 @@ require (
 	github.com/goccy/go-json v0.10.5 // indirect
 	github.com/goccy/go-yaml v1.19.2 // indirect
 	github.com/gorilla/context v1.1.2 // indirect
+	github.com/gorilla/securecookie v1.1.2 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
 	github.com/klauspost/cpuid/v2 v2.3.0 // indirect
 	github.com/labstack/gommon v0.5.0 // indirect
@@ -51,3 +52,5 @@ require (
 )
 
 replace github.com/cookieseal/cookieseal => ../..
+
+replace github.com/cookieseal/cookieseal/gorillastore => ../../gorillastore

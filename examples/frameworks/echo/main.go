@@ -1,5 +1,5 @@
-// Command echo counts visits with echo and echo-contrib/session over a
-// gorilla CookieStore whose codec is cookieseal.
+// Command echo counts visits with echo and echo-contrib/session over
+// cookieseal's gorillastore.
 package main
 
 import (
@@ -8,33 +8,19 @@ import (
 	"log"
 	"net/http"
 	"os"
-	"time"
 
-	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo-contrib/session"
 	"github.com/labstack/echo/v4"
 
 	"github.com/cookieseal/cookieseal"
+	"github.com/cookieseal/cookieseal/gorillastore"
 )
 
-// newStore returns a gorilla CookieStore that seals with cookieseal, with
-// safe cookie attributes.
-func newStore(secrets []string) (*sessions.CookieStore, error) {
-	codec, err := cookieseal.New(cookieseal.Config{Secrets: secrets})
-	if err != nil {
-		return nil, err
-	}
-	return &sessions.CookieStore{
-		Codecs: []securecookie.Codec{codec},
-		Options: &sessions.Options{
-			Path:     "/",
-			MaxAge:   int(codec.MaxAge() / time.Second),
-			Secure:   true,
-			HttpOnly: true,
-			SameSite: http.SameSiteLaxMode,
-		},
-	}, nil
+// newStore returns a gorilla/sessions Store that seals with cookieseal,
+// with safe cookie attributes; echo-contrib/session takes it as it is.
+func newStore(secrets []string) (*gorillastore.Store, error) {
+	return gorillastore.NewFromConfig(cookieseal.Config{Secrets: secrets})
 }
 
 // newServer returns the echo app: GET / counts visits.
@@ -49,7 +35,6 @@ func newServer(store sessions.Store) *echo.Echo {
 			return echo.NewHTTPError(http.StatusInternalServerError, fmt.Sprintf("visits came back as %T", sess.Values["visits"]))
 		}
 		sess.Values["visits"] = visits + 1
-		c.Response().Header().Set("Cache-Control", "no-store")
 		if err := sess.Save(c.Request(), c.Response()); err != nil {
 			return err
 		}

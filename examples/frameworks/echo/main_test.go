@@ -37,6 +37,9 @@ func TestVisitsStayAnInt(t *testing.T) {
 		if got := strings.TrimSpace(string(body)); got != fmt.Sprintf("visits: %d", want) {
 			t.Errorf("visit %d: got %q", want, got)
 		}
+		if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("Cache-Control %q, want no-store (the store sets it)", cc)
+		}
 		line := resp.Header.Get("Set-Cookie")
 		for _, attr := range []string{"session=", "Path=/", "Max-Age=86400", "HttpOnly", "Secure", "SameSite=Lax"} {
 			if !strings.Contains(line, attr) {

@@ -1,5 +1,5 @@
-// Command gin counts visits with gin and gin-contrib/sessions over a
-// gorilla CookieStore whose codec is cookieseal, through a small adapter.
+// Command gin counts visits with gin and gin-contrib/sessions over
+// cookieseal's gorillastore/ginstore.
 package main
 
 import (
@@ -11,39 +11,19 @@ import (
 
 	ginsessions "github.com/gin-contrib/sessions"
 	"github.com/gin-gonic/gin"
-	"github.com/gorilla/securecookie"
-	"github.com/gorilla/sessions"
 
 	"github.com/cookieseal/cookieseal"
+	"github.com/cookieseal/cookieseal/gorillastore/ginstore"
 )
-
-// store adapts a gorilla CookieStore to gin-contrib/sessions' Store, whose
-// own cookie store cannot take another codec.
-type store struct {
-	*sessions.CookieStore
-}
-
-// Options sets the cookie attributes, as gin-contrib/sessions' stores do.
-func (s store) Options(o ginsessions.Options) {
-	s.CookieStore.Options = o.ToGorillaOptions()
-}
 
 // newStore returns a gin-contrib/sessions Store that seals with cookieseal,
 // with safe cookie attributes.
-func newStore(secrets []string) (ginsessions.Store, error) {
+func newStore(secrets []string) (*ginstore.Store, error) {
 	codec, err := cookieseal.New(cookieseal.Config{Secrets: secrets})
 	if err != nil {
 		return nil, err
 	}
-	s := store{&sessions.CookieStore{Codecs: []securecookie.Codec{codec}}}
-	s.Options(ginsessions.Options{
-		Path:     "/",
-		MaxAge:   int(codec.MaxAge() / time.Second),
-		Secure:   true,
-		HttpOnly: true,
-		SameSite: http.SameSiteLaxMode,
-	})
-	return s, nil
+	return ginstore.New(codec)
 }
 
 // newRouter returns the gin app: GET / counts visits.
@@ -58,7 +38,6 @@ func newRouter(s ginsessions.Store) *gin.Engine {
 			return
 		}
 		sess.Set("visits", visits+1)
-		c.Header("Cache-Control", "no-store")
 		if err := sess.Save(); err != nil {
 			c.String(http.StatusInternalServerError, "could not save the session")
 			return

@@ -1,6 +1,6 @@
-// Command gorilla counts visits in a gorilla/sessions CookieStore whose
-// codec is cookieseal: the session is sealed, not just signed, and the
-// count stays an int from one request to the next.
+// Command gorilla counts visits in gorilla/sessions with cookieseal's
+// gorillastore: the session is sealed, not just signed, and the count stays
+// an int from one request to the next.
 package main
 
 import (
@@ -11,30 +11,19 @@ import (
 	"os"
 	"time"
 
-	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 
 	"github.com/cookieseal/cookieseal"
+	"github.com/cookieseal/cookieseal/gorillastore"
 )
 
-// newStore returns a CookieStore that seals with cookieseal. It sets the
-// cookie attributes itself: a CookieStore made by sessions.NewCookieStore
-// would add securecookie codecs and leave Secure and SameSite off.
-func newStore(secrets []string) (*sessions.CookieStore, error) {
-	codec, err := cookieseal.New(cookieseal.Config{Secrets: secrets})
-	if err != nil {
-		return nil, err
-	}
-	return &sessions.CookieStore{
-		Codecs: []securecookie.Codec{codec},
-		Options: &sessions.Options{
-			Path:     "/",
-			MaxAge:   int(codec.MaxAge() / time.Second),
-			Secure:   true, // Go's cookie jar and browsers allow it on localhost
-			HttpOnly: true,
-			SameSite: http.SameSiteLaxMode,
-		},
-	}, nil
+// newStore returns a gorilla/sessions Store that seals with cookieseal. Its
+// defaults are safe: HttpOnly, Secure (Go's cookie jar and browsers allow
+// it on localhost), SameSite=Lax, Path=/, Max-Age equal to the codec's
+// MaxAge, and Cache-Control: no-store on every response that sets the
+// cookie.
+func newStore(secrets []string) (*gorillastore.Store, error) {
+	return gorillastore.NewFromConfig(cookieseal.Config{Secrets: secrets})
 }
 
 // newHandler counts the visits of each browser in its session.
@@ -49,7 +38,6 @@ func newHandler(store sessions.Store) http.Handler {
 			return
 		}
 		session.Values["visits"] = visits + 1
-		w.Header().Set("Cache-Control", "no-store")
 		if err := session.Save(r, w); err != nil {
 			http.Error(w, "could not save the session", http.StatusInternalServerError)
 			return

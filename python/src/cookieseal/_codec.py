@@ -1,0 +1,463 @@
+"""The cookieseal v1 codec: keys, sealing and opening (SPEC.md sections 1-5)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import struct
+import time
+import zlib
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from nacl.bindings import (
+    crypto_aead_xchacha20poly1305_ietf_decrypt,
+    crypto_aead_xchacha20poly1305_ietf_encrypt,
+)
+from nacl.exceptions import CryptoError
+
+from . import _json, _values
+from ._errors import ConfigError, CookieTooLarge, ExpiredCookie, InvalidCookie, UnknownKey
+
+__all__ = [
+    "Codec",
+    "Info",
+    "generate_secret",
+    "secrets_from_env",
+    "derive_key",
+    "DEFAULT_MAX_AGE",
+    "DEFAULT_MAX_LENGTH",
+    "DEFAULT_MAX_PAYLOAD",
+    "MAX_CLOCK_SKEW",
+    "MIN_SECRET_SIZE",
+]
+
+VERSION = 0x01
+FLAG_DEFLATE = 0x01
+FLAG_TYPED = 0x02
+FLAG_CREATED = 0x04
+FLAGS_KNOWN = FLAG_DEFLATE | FLAG_TYPED | FLAG_CREATED
+
+HEADER_SIZE = 6
+NONCE_SIZE = 24
+TAG_SIZE = 16
+TIME_SIZE = 8
+MIN_RAW_SIZE = HEADER_SIZE + NONCE_SIZE + TIME_SIZE + TAG_SIZE  # 54
+
+DEFAULT_MAX_AGE = 86400  # seconds
+DEFAULT_MAX_LENGTH = 4096  # bytes of name + "=" + value
+DEFAULT_MAX_PAYLOAD = 65536  # bytes of JSON, after inflating
+MAX_CLOCK_SKEW = 60  # seconds
+MIN_SECRET_SIZE = 32  # bytes
+COMPRESS_MIN = 1024  # bytes of JSON below which a sealer never compresses
+
+_HKDF_SALT = b"cookieseal/v1"
+_INFO_KEY = b"cookieseal/v1 XChaCha20-Poly1305 key"
+_INFO_KEY_ID = b"cookieseal/v1 key id"
+
+_U64 = struct.Struct(">q")
+_U32 = struct.Struct(">I")
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def _hkdf_sha256(ikm: bytes, salt: bytes, info: bytes, length: int) -> bytes:
+    """HKDF-SHA256 (RFC 5869): extract with salt, expand with info."""
+    if not 0 <= length <= 255 * 32:
+        raise ValueError("HKDF-SHA256 output is at most 8160 bytes")
+    prk = hmac.new(salt or bytes(32), ikm, hashlib.sha256).digest()
+    okm, block = b"", b""
+    for i in range(1, -(-length // 32) + 1):
+        block = hmac.new(prk, block + info + bytes([i]), hashlib.sha256).digest()
+        okm += block
+    return okm[:length]
+
+
+def derive_key(secret: str) -> tuple[bytes, str]:
+    """The 32-byte key and the key ID (8 lowercase hex digits) of a secret."""
+    ikm = secret.encode("utf-8")
+    key = _hkdf_sha256(ikm, _HKDF_SALT, _INFO_KEY, 32)
+    key_id = _hkdf_sha256(ikm, _HKDF_SALT, _INFO_KEY_ID, 4).hex()
+    return key, key_id
+
+
+def generate_secret() -> str:
+    """A new secret of 256 random bits, base64url without padding (43
+    characters), for the secrets list."""
+    return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode("ascii")
+
+
+def secrets_from_env(value: str | None) -> list[str]:
+    """Split an environment variable such as COOKIESEAL_SECRETS into secrets,
+    separated by commas or white space (as the Go package's SecretsFromEnv);
+    the first one seals. An empty or missing value gives []."""
+    return [s for s in re.split(r"[,\s]+", value or "") if s]
+
+
+def encode_base64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def decode_base64url(value: str) -> bytes:
+    """Strict unpadded base64url: only the 64 characters, no length of 1 mod
+    4, zero unused bits; each byte string has exactly one spelling."""
+    if not _B64URL.fullmatch(value):
+        raise InvalidCookie("cookieseal: invalid cookie: character outside the base64url alphabet")
+    if len(value) % 4 == 1:
+        raise InvalidCookie("cookieseal: invalid cookie: base64url length is 1 mod 4")
+    raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    if encode_base64url(raw) != value:
+        raise InvalidCookie("cookieseal: invalid cookie: non-zero unused bits in the last base64url character")
+    return raw
+
+
+@dataclass(frozen=True)
+class Info:
+    """What opening a cookie learns besides its value."""
+
+    #: When the session's current lifetime started (Unix seconds).
+    issued_at: int
+    #: When the session started (Unix seconds); equals issued_at unless the
+    #: cookie carries a separate created-at.
+    created_at: int
+    #: The ID of the key that opened it, 8 lowercase hex digits.
+    key_id: str
+    #: True when the cookie should be sealed again and sent: its key no
+    #: longer seals, or it is older than refresh_age.
+    reissue: bool
+    #: The header flags (0x01 DEFLATE, 0x02 typed values, 0x04 created-at).
+    flags: int
+
+
+@dataclass(frozen=True)
+class _Key:
+    key_id: str
+    key_id_int: int
+    key: bytes = b""
+
+    def __repr__(self) -> str:  # never the key
+        return f"<key {self.key_id}>"
+
+
+def _build_ring(secrets: Sequence[str]) -> tuple[_Key, ...]:
+    if isinstance(secrets, (str, bytes)):
+        raise ConfigError("cookieseal: secrets must be a list of strings, not one string")
+    secrets = list(secrets)
+    if not secrets:
+        raise ConfigError("cookieseal: no secrets: the ring needs at least one (see generate_secret)")
+    ring: list[_Key] = []
+    digests: list[bytes] = []
+    for i, s in enumerate(secrets, 1):
+        if not isinstance(s, str):
+            raise ConfigError(f"cookieseal: secret {i} of {len(secrets)} is a {type(s).__name__}, not a str")
+        try:
+            b = s.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ConfigError(f"cookieseal: secret {i} of {len(secrets)} is not encodable as UTF-8") from None
+        if len(b) < MIN_SECRET_SIZE:
+            raise ConfigError(
+                f"cookieseal: secret {i} of {len(secrets)} is {len(b)} bytes, need at least {MIN_SECRET_SIZE} (see generate_secret)"
+            )
+        d = hashlib.sha256(b).digest()
+        if d in digests:
+            raise ConfigError(f"cookieseal: secrets {digests.index(d) + 1} and {i} are identical")
+        digests.append(d)
+        key, kid = derive_key(s)
+        for j, k in enumerate(ring, 1):
+            if k.key_id == kid:
+                raise ConfigError(f"cookieseal: secrets {j} and {i} derive the same key ID {kid}; replace one")
+        ring.append(_Key(kid, int(kid, 16), key))
+    return tuple(ring)
+
+
+class Codec:
+    """Seals values into cookies and opens them again.
+
+    Build it once from the configuration; it is safe to share between
+    threads. ``secrets`` is the ring: the first secret seals, every one
+    opens. Times are in seconds.
+    """
+
+    __slots__ = ("_ring", "max_age", "max_lifetime", "refresh_age", "max_length", "max_payload", "compress", "_now")
+
+    def __init__(
+        self,
+        secrets: Sequence[str],
+        *,
+        max_age: int = DEFAULT_MAX_AGE,
+        max_lifetime: int = 0,
+        refresh_age: int = 0,
+        max_length: int = DEFAULT_MAX_LENGTH,
+        max_payload: int = DEFAULT_MAX_PAYLOAD,
+        compress: bool = False,
+        now: Callable[[], float] | None = None,
+    ) -> None:
+        for name, v, least in (
+            ("max_age", max_age, 1),
+            ("max_lifetime", max_lifetime, 0),
+            ("refresh_age", refresh_age, 0),
+            ("max_length", max_length, 1),
+            ("max_payload", max_payload, 1),
+        ):
+            if isinstance(v, bool) or not isinstance(v, int) or v < least:
+                raise ConfigError(f"cookieseal: {name} must be an int of at least {least}, got {v!r}")
+        self._ring = _build_ring(secrets)
+        self.max_age = max_age
+        self.max_lifetime = max_lifetime
+        self.refresh_age = refresh_age
+        self.max_length = max_length
+        self.max_payload = max_payload
+        self.compress = bool(compress)
+        self._now = now or time.time
+
+    def __repr__(self) -> str:
+        return (
+            f"Codec(keys={list(self.key_ids)}, max_age={self.max_age}, max_lifetime={self.max_lifetime}, "
+            f"refresh_age={self.refresh_age}, max_length={self.max_length}, max_payload={self.max_payload}, "
+            f"compress={self.compress})"
+        )
+
+    @property
+    def key_ids(self) -> tuple[str, ...]:
+        """The key IDs of the ring, in order; the first seals."""
+        return tuple(k.key_id for k in self._ring)
+
+    def set_secrets(self, secrets: Sequence[str]) -> None:
+        """Replace the ring (an atomic swap); a refused list leaves it as it was."""
+        self._ring = _build_ring(secrets)
+
+    def now(self) -> int:
+        """The codec's clock, truncated to whole seconds."""
+        return int(self._now() // 1)
+
+    # --- sealing ------------------------------------------------------------
+
+    def seal(self, name: str, value: Any, *, issued_at: int | None = None, created_at: int | None = None) -> str:
+        """Seal value, as plain JSON, into a cookie value for the cookie
+        called name. issued_at defaults to now; created_at to issued_at."""
+        return self._seal_payload(name, _json.dumps(value), 0, issued_at, created_at, self.max_length)
+
+    def _seal_plain(self, name: str, value: Any, issued_at: int | None, created_at: int | None, limit: int) -> str:
+        return self._seal_payload(name, _json.dumps(value), 0, issued_at, created_at, limit)
+
+    def seal_values(self, name: str, values: dict[Any, Any], *, issued_at: int | None = None, created_at: int | None = None) -> str:
+        """Seal session values in the typed form (section 6; Go's
+        map[interface{}]interface{}), keeping every value's type."""
+        return self._seal_payload(name, _values.encode(values), FLAG_TYPED, issued_at, created_at, self.max_length)
+
+    def reseal(self, name: str, value: Any, info: Info) -> str:
+        """Seal value again keeping info's issued_at and created_at: for a
+        re-issue because the key rotated (the session's age does not move).
+        Typed values stay typed."""
+        if info.flags & FLAG_TYPED:
+            return self.seal_values(name, value, issued_at=info.issued_at, created_at=info.created_at)
+        return self.seal(name, value, issued_at=info.issued_at, created_at=info.created_at)
+
+    def refresh(self, name: str, value: Any, info: Info) -> str:
+        """Seal value again with issued_at moved to now and info's created_at
+        kept: a deliberate refresh (sliding session). max_lifetime still
+        counts from created_at."""
+        if info.flags & FLAG_TYPED:
+            return self.seal_values(name, value, created_at=info.created_at)
+        return self.seal(name, value, created_at=info.created_at)
+
+    def _seal_payload(
+        self, name: str, payload: bytes, flags: int, issued_at: int | None, created_at: int | None, limit: int
+    ) -> str:
+        if len(payload) > self.max_payload:
+            raise CookieTooLarge(f"cookieseal: value is {len(payload)} bytes of JSON, limit {self.max_payload}")
+        if issued_at is None:
+            issued_at = self.now()
+        if created_at is None:
+            created_at = issued_at
+        if isinstance(created_at, int) and isinstance(issued_at, int) and created_at > issued_at:
+            raise ValueError("cookieseal: created_at cannot be after issued_at")
+        if created_at != issued_at:
+            flags |= FLAG_CREATED  # only then (SPEC 3.1)
+        body = payload
+        if self.compress and len(payload) >= COMPRESS_MIN:
+            z = zlib.compressobj(6, zlib.DEFLATED, -15)
+            deflated = z.compress(payload) + z.flush()
+            if len(deflated) < len(payload):
+                body, flags = deflated, flags | FLAG_DEFLATE
+        return self._seal_raw(name, flags, body, issued_at, created_at, os.urandom(NONCE_SIZE), limit)
+
+    def _seal_raw(
+        self, name: str, flags: int, body: bytes, issued_at: int, created_at: int, nonce: bytes, limit: int | None = None
+    ) -> str:
+        """Seal body (the bytes after the times) as it is, under these flags:
+        the plaintext holds created_at exactly when flags has 0x04 (the
+        conformance suite's sealing reproduction; _seal_payload sets 0x04
+        only when created_at differs from issued_at)."""
+        for t in (issued_at, created_at):
+            if isinstance(t, bool) or not isinstance(t, int) or not _INT64_MIN <= t <= _INT64_MAX:
+                raise ValueError("cookieseal: issued_at and created_at are int64 Unix seconds")
+        if len(nonce) != NONCE_SIZE:
+            raise ValueError("cookieseal: the nonce is 24 bytes")
+        limit = self.max_length if limit is None else limit
+        times = _U64.pack(issued_at)
+        if flags & FLAG_CREATED:
+            times += _U64.pack(created_at)
+        name_b = name.encode("utf-8")
+        raw_len = HEADER_SIZE + NONCE_SIZE + len(times) + len(body) + TAG_SIZE
+        size = len(name_b) + 1 + (raw_len * 4 + 2) // 3
+        if size > limit:
+            raise CookieTooLarge(f"cookieseal: cookie is {size} bytes with the name, limit {limit}")
+        k = self._ring[0]
+        header = bytes([VERSION]) + _U32.pack(k.key_id_int) + bytes([flags])
+        ad = header + _U32.pack(len(name_b)) + name_b
+        sealed = crypto_aead_xchacha20poly1305_ietf_encrypt(times + body, ad, nonce, k.key)
+        return encode_base64url(header + nonce + sealed)
+
+    # --- opening ------------------------------------------------------------
+
+    def open(self, name: str, cookie: str) -> Any:
+        """Open a cookie value sealed for the cookie called name. A plain JSON
+        cookie gives its JSON as Python values (integers int, other numbers
+        float); a typed one gives its typed values (see seal_values).
+
+        Raises InvalidCookie, ExpiredCookie, UnknownKey or CookieTooLarge,
+        all CookiesealError."""
+        return self.open_info(name, cookie)[0]
+
+    def open_info(self, name: str, cookie: str) -> tuple[Any, Info]:
+        """open() that also returns the Info (issued_at, created_at, key_id,
+        reissue)."""
+        return self._open_info(name, cookie, self.max_length)
+
+    def _open_info(self, name: str, cookie: str, limit: int) -> tuple[Any, Info]:
+        payload, info = self._open(name, cookie, limit)
+        tree = self._parse(payload, info.flags, tokens=bool(info.flags & FLAG_TYPED))
+        if info.flags & FLAG_TYPED:
+            return self._typed(tree), info
+        return tree, info
+
+    def open_values(self, name: str, cookie: str) -> tuple[_values.Map, Info]:
+        """Open a cookie into session values: a typed cookie as its Map, a
+        plain one as a Map of its JSON object (which it must be)."""
+        return self._open_values(name, cookie, self.max_length)
+
+    def _open_values(self, name: str, cookie: str, limit: int) -> tuple[_values.Map, Info]:
+        payload, info = self._open(name, cookie, limit)
+        tree = self._parse(payload, info.flags)
+        if info.flags & FLAG_TYPED:
+            return self._typed(tree), info
+        try:
+            return _values.from_plain(tree), info
+        except _json.JSONError as e:
+            raise InvalidCookie(f"cookieseal: invalid cookie: {e}") from None
+
+    def open_raw(self, name: str, cookie: str) -> tuple[bytes, Info]:
+        """The payload exactly as sealed (JSON bytes, after inflating), after
+        every check: strict JSON, and the typed form for a typed cookie."""
+        payload, info = self._open(name, cookie, self.max_length)
+        tree = self._parse(payload, info.flags, tokens=bool(info.flags & FLAG_TYPED))
+        if info.flags & FLAG_TYPED:
+            self._typed(tree)
+        return payload, info
+
+    @staticmethod
+    def _parse(payload: bytes, flags: int, tokens: bool = True) -> Any:
+        try:
+            tree = _json.parse(payload, tokens)
+        except _json.JSONError as e:
+            raise InvalidCookie(f"cookieseal: invalid cookie: payload {e}") from None
+        if flags & FLAG_TYPED and b'"named"' in payload:
+            # Named values keep their JSON text: give strings their spelling.
+            tree = _values.attach_raw(tree, payload.decode("utf-8"))
+        return tree
+
+    @staticmethod
+    def _typed(tree: Any) -> _values.Map:
+        """The typed values of a typed payload, whose top is a map tag."""
+        if not (isinstance(tree, dict) and len(tree) == 1 and "map" in tree):
+            raise InvalidCookie("cookieseal: invalid cookie: typed values: the payload is not a map tag")
+        try:
+            v = _values.decode(tree)
+        except _json.JSONError as e:
+            raise InvalidCookie(f"cookieseal: invalid cookie: typed values: {e}") from None
+        assert isinstance(v, _values.Map)
+        return v
+
+    def _open(self, name: str, cookie: str, limit: int) -> tuple[bytes, Info]:
+        """Steps 1-7 of SPEC section 4: everything but parsing the JSON."""
+        if not isinstance(cookie, str):
+            raise InvalidCookie("cookieseal: invalid cookie: not a str")
+        name_b = name.encode("utf-8")
+        size = len(name_b) + 1 + len(cookie)
+        if size > limit:
+            raise CookieTooLarge(f"cookieseal: cookie is {size} bytes with the name, limit {limit}")
+        raw = decode_base64url(cookie)
+        if len(raw) < MIN_RAW_SIZE:
+            raise InvalidCookie(f"cookieseal: invalid cookie: {len(raw)} bytes, a cookie has at least {MIN_RAW_SIZE}")
+        if raw[0] != VERSION:
+            raise InvalidCookie(f"cookieseal: invalid cookie: unknown format version {raw[0]}")
+        flags = raw[5]
+        if flags & ~FLAGS_KNOWN:
+            raise InvalidCookie(f"cookieseal: invalid cookie: unknown flags {flags:#04x}")
+        kid = _U32.unpack_from(raw, 1)[0]
+        ring = self._ring
+        key = None
+        for k in ring:
+            if k.key_id_int == kid:
+                key = k
+                break
+        if key is None:
+            raise UnknownKey(f"cookieseal: cookie sealed with an unknown key: key ID {kid:08x}")
+        ad = raw[:HEADER_SIZE] + _U32.pack(len(name_b)) + name_b
+        try:
+            plain = crypto_aead_xchacha20poly1305_ietf_decrypt(
+                raw[HEADER_SIZE + NONCE_SIZE :], ad, raw[HEADER_SIZE : HEADER_SIZE + NONCE_SIZE], key.key
+            )
+        except CryptoError:
+            raise InvalidCookie("cookieseal: invalid cookie: tampered, or sealed for another cookie name") from None
+
+        issued_at = _U64.unpack_from(plain, 0)[0]
+        body_at = TIME_SIZE
+        created_at = issued_at
+        if flags & FLAG_CREATED:
+            if len(plain) < 2 * TIME_SIZE:
+                raise InvalidCookie("cookieseal: invalid cookie: created-at flag without a created-at")
+            created_at = _U64.unpack_from(plain, TIME_SIZE)[0]
+            body_at += TIME_SIZE
+            if created_at > issued_at:
+                raise InvalidCookie("cookieseal: invalid cookie: created after it was issued")
+        now = self.now()
+        if issued_at > now + MAX_CLOCK_SKEW:
+            raise InvalidCookie(f"cookieseal: invalid cookie: issued more than {MAX_CLOCK_SKEW}s in the future")
+        age = now - issued_at
+        if age > self.max_age:
+            raise ExpiredCookie(f"cookieseal: cookie expired: issued {age}s ago, max age {self.max_age}s")
+        if self.max_lifetime and now - created_at > self.max_lifetime:
+            raise ExpiredCookie(
+                f"cookieseal: cookie expired: session started {now - created_at}s ago, max lifetime {self.max_lifetime}s"
+            )
+
+        body = plain[body_at:]
+        if flags & FLAG_DEFLATE:
+            body = self._inflate(body)
+        elif len(body) > self.max_payload:
+            raise CookieTooLarge(f"cookieseal: value is {len(body)} bytes of JSON, limit {self.max_payload}")
+        reissue = key is not ring[0] or (self.refresh_age > 0 and age >= self.refresh_age)
+        return body, Info(issued_at, created_at, key.key_id, reissue, flags)
+
+    def _inflate(self, data: bytes) -> bytes:
+        """Inflate one complete raw DEFLATE stream of at most max_payload
+        bytes. The cap is enforced while inflating; a truncated stream,
+        corrupt data or any byte after the final block is invalid."""
+        d = zlib.decompressobj(-15)
+        try:
+            out = d.decompress(data, self.max_payload + 1)
+        except zlib.error:
+            raise InvalidCookie("cookieseal: invalid cookie: corrupt DEFLATE data") from None
+        if len(out) > self.max_payload:
+            raise CookieTooLarge(f"cookieseal: value inflates past {self.max_payload} bytes")
+        if not d.eof:
+            raise InvalidCookie("cookieseal: invalid cookie: truncated DEFLATE stream")
+        if d.unused_data:
+            raise InvalidCookie("cookieseal: invalid cookie: data after the final DEFLATE block")
+        return out
+

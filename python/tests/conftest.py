@@ -1,0 +1,36 @@
+"""Shared fixtures: where the repository's testdata is, and test secrets.
+
+The secrets here are public test values: never use them.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+import os
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+# COOKIESEAL_TESTDATA points the conformance runner at another testdata/
+# (a suite in progress); the default is the repository's.
+TESTDATA = pathlib.Path(os.environ.get("COOKIESEAL_TESTDATA") or REPO / "testdata")
+
+SECRET_A = "cookieseal-python-test-secret-A-PUBLIC-never-use"
+SECRET_B = "cookieseal-python-test-secret-B-PUBLIC-never-use"
+SECRET_C = "cookieseal-python-test-secret-C-PUBLIC-never-use"
+
+
+class Clock:
+    """A settable clock for Codec(now=...)."""
+
+    def __init__(self, t: float = 1795700000) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
