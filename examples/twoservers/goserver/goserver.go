@@ -17,8 +17,8 @@ import (
 
 // Session is what both servers keep in the cookie "session".
 type Session struct {
-	User string   `json:"user"`
-	Cart []string `json:"cart"`
+	User string   `json:"user"` // who logged in
+	Cart []string `json:"cart"` // items added on either server
 }
 
 // view is what a page shows, in <pre id="session">, for tests to read.
