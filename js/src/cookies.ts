@@ -17,7 +17,7 @@
  * `refresh` (moves issuedAt to now).
  */
 import { Codec, type Info, type SealTimes } from './codec.js'
-import { ConfigError, CookieTooLargeError, InvalidCookieError, UnsupportedValueError } from './errors.js'
+import { ConfigError, CookieTooLargeError, InvalidCookieError } from './errors.js'
 import { decodeBase64url } from './base64url.js'
 import { FLAGS_KNOWN, VERSION } from './format.js'
 import { encodeValues, type Typed } from './values.js'
@@ -329,7 +329,6 @@ export class Cookies {
   }
 }
 
-void UnsupportedValueError
 
 // ---- the layout, as pure functions (SPEC 10; the conformance suite drives them) ----
 
