@@ -1,0 +1,82 @@
+/**
+ * Cookie helpers for Node's http.IncomingMessage and http.ServerResponse
+ * (Express, Fastify's raw objects, plain node:http). It uses only the objects
+ * passed in, and imports no node: module, so it bundles anywhere.
+ */
+import type { Info } from './codec.js'
+import { Cookies, type HeaderSink, type Session } from './cookies.js'
+import type { Typed } from './values.js'
+
+/** What this file needs of an IncomingMessage. */
+export interface NodeRequest {
+  headers: { cookie?: string | string[] | undefined; [k: string]: unknown }
+}
+
+/** What this file needs of a ServerResponse. */
+export interface NodeResponse {
+  getHeader(name: string): string | string[] | number | undefined
+  setHeader(name: string, value: string | string[]): unknown
+  removeHeader?(name: string): void
+}
+
+/** The Cookie header of a Node request (several headers joined with "; "). */
+export function cookieHeader(req: NodeRequest | undefined): string | null {
+  const c = req?.headers?.cookie
+  if (c === undefined) return null
+  return Array.isArray(c) ? c.join('; ') : c
+}
+
+/** A HeaderSink over a ServerResponse, so Cookies can write to it. */
+export function responseHeaders(res: NodeResponse): HeaderSink {
+  const setCookies = (): string[] => {
+    const v = res.getHeader('set-cookie')
+    if (v === undefined) return []
+    return Array.isArray(v) ? v.map(String) : [String(v)]
+  }
+  return {
+    append(name, value) {
+      if (name.toLowerCase() === 'set-cookie') res.setHeader('Set-Cookie', [...setCookies(), value])
+      else res.setHeader(name, value)
+    },
+    set(name, value) {
+      res.setHeader(name, value)
+    },
+    delete(name) {
+      if (res.removeHeader) res.removeHeader(name)
+      else res.setHeader(name, [])
+    },
+    getSetCookie: setCookies,
+  }
+}
+
+/** Cookies for Node's request and response objects; see Cookies for the semantics. */
+export class NodeCookies {
+  constructor(readonly cookies: Cookies) {}
+
+  /** Opens the session cookie name; undefined if the request has none; throws the cookie errors. */
+  read<T = unknown>(req: NodeRequest, name: string): Session<T> | undefined {
+    return this.cookies.read<T>(cookieHeader(req), name)
+  }
+
+  readValues(req: NodeRequest, name: string): Session<Typed> | undefined {
+    return this.cookies.readValues(cookieHeader(req), name)
+  }
+
+  write(res: NodeResponse, req: NodeRequest | undefined, name: string, value: unknown, opts: { typed?: boolean } = {}): void {
+    this.cookies.write(responseHeaders(res), cookieHeader(req), name, value, opts)
+  }
+
+  reissue(res: NodeResponse, req: NodeRequest | undefined, name: string, value: unknown, info: Info): void {
+    this.cookies.reissue(responseHeaders(res), cookieHeader(req), name, value, info)
+  }
+
+  refresh(res: NodeResponse, req: NodeRequest | undefined, name: string, value: unknown, info?: Info): void {
+    this.cookies.refresh(responseHeaders(res), cookieHeader(req), name, value, info)
+  }
+
+  delete(res: NodeResponse, req: NodeRequest | undefined, name: string): void {
+    this.cookies.delete(responseHeaders(res), cookieHeader(req), name)
+  }
+}
+
+export { Cookies }
