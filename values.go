@@ -1161,6 +1161,21 @@ func objectBody[T any](p *typedParser, elem func() (T, error)) (map[string]T, er
 	return m, err
 }
 
+// arrayBody parses the body of a tag whose Go type is []T: null for the nil
+// slice, else an array (possibly empty, never nil) whose elements elem parses.
+func arrayBody[T any](p *typedParser, elem func() (T, error)) ([]T, error) {
+	if p.null() {
+		return nil, nil
+	}
+	out := []T{}
+	err := p.array(func() error {
+		v, err := elem()
+		out = append(out, v)
+		return err
+	})
+	return out, err
+}
+
 // body parses the body of a tag.
 func (p *typedParser) body(tag string) (any, error) {
 	switch tag {
@@ -1181,38 +1196,14 @@ func (p *typedParser) body(tag string) (any, error) {
 		}
 		return nil, errors.New("the body must be null (a non-nil list is a bare array)")
 	case tagStrings:
-		if p.null() {
-			return []string(nil), nil
-		}
-		out := []string{}
-		err := p.array(func() error {
-			s, err := p.strValue()
-			out = append(out, s)
-			return err
-		})
-		return out, err
+		return arrayBody(p, p.strValue)
 	case tagInts:
-		if p.null() {
-			return []int(nil), nil
-		}
-		out := []int{}
-		err := p.array(func() error {
+		return arrayBody(p, func() (int, error) {
 			n, err := p.integer(strconv.IntSize)
-			out = append(out, int(n))
-			return err
+			return int(n), err
 		})
-		return out, err
 	case tagFloat64s:
-		if p.null() {
-			return []float64(nil), nil
-		}
-		out := []float64{}
-		err := p.array(func() error {
-			f, err := p.float()
-			out = append(out, f)
-			return err
-		})
-		return out, err
+		return arrayBody(p, p.float)
 	case tagBytes:
 		if p.null() {
 			return []byte(nil), nil
