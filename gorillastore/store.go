@@ -18,7 +18,10 @@
 //   - sets "Cache-Control: no-store" on every response that sets or deletes
 //     the cookie;
 //   - re-seals with the current key on every Save, and Reissue re-issues a
-//     session opened from an old key, only once the handler has accepted it.
+//     session opened from an old key, only once the handler has accepted it;
+//   - with LegacyScopes, expires the cookie that an earlier store set under
+//     another Domain or Path, so that it cannot shadow the new one and
+//     deleting the session ends it.
 //
 // Session values keep their Go types (an int stays an int) through
 // cookieseal's typed form.
@@ -55,6 +58,7 @@ type Store struct {
 	mu     sync.Mutex   // serializes rebuilding cur
 	budget atomic.Int64 // MaxHeaderBytes of the Cookies (MaxLength); 0 for cookieseal's default
 	cur    atomic.Pointer[state]
+	legacy atomic.Pointer[[]cookieseal.CookieScope] // LegacyScopes, Path "" made "/"
 }
 
 // maxChunks is the most parts a session may span once MaxLength allows
@@ -142,6 +146,62 @@ func (s *Store) MaxLength(l int) {
 
 // minLength is the least MaxLength, cookieseal's least MaxHeaderBytes.
 const minLength = 256
+
+// LegacyScopes names the Domain and Path of the cookies that an earlier
+// store set under the same session names with other attributes: a gorilla
+// CookieStore whose Options had Domain "example.com", say, while this store
+// sets host-only cookies. A browser keeps such a cookie beside the new one
+// and sends it first; the store opens the new one first, but the old one
+// would outlive a logout and open again (through a cookieseal.Config.Legacy
+// decoder) once the new cookie is gone. With its scope named, Save, Reissue
+// and deleting a session (Options.MaxAge < 0) also expire the cookie under
+// each scope, before setting the new one. An empty Domain means a host-only
+// cookie, an empty Path "/"; the expiring cookies carry the scope's Domain
+// and Path and the session's other Options (Secure, SameSite, ...). A scope
+// equal to a session's own Domain and Path is skipped for that session.
+// Sessions whose names start with "__Host-" are left alone: an old cookie
+// of that name can only have had their own scope.
+//
+// Keep the scopes until the old cookies' lifetime has passed since the
+// switch. A Path that does not start with "/" or holds a ';' or a control
+// character, or an invalid Domain, is an error, and the scopes are left
+// as they were. No scopes (the default) turns it off.
+func (s *Store) LegacyScopes(scopes ...cookieseal.CookieScope) error {
+	var checked []cookieseal.CookieScope
+	for _, l := range scopes {
+		if l.Path == "" {
+			l.Path = "/"
+		}
+		if !strings.HasPrefix(l.Path, "/") || strings.ContainsFunc(l.Path, func(r rune) bool { return r == ';' || r < 0x20 || r == 0x7f }) {
+			return usage(fmt.Errorf("gorillastore: LegacyScopes: Path %q does not start with / or holds a ';' or control character", l.Path))
+		}
+		if l.Domain != "" {
+			if err := (&http.Cookie{Name: "n", Value: "v", Domain: l.Domain}).Valid(); err != nil {
+				return usage(fmt.Errorf("gorillastore: LegacyScopes: Domain %q: %w", l.Domain, err))
+			}
+		}
+		checked = append(checked, l)
+	}
+	s.legacy.Store(&checked)
+	return nil
+}
+
+// legacyScopes returns the LegacyScopes that apply to a session called
+// name with the options opts.
+func (s *Store) legacyScopes(name string, opts *sessions.Options) []cookieseal.CookieScope {
+	p := s.legacy.Load()
+	if p == nil || strings.HasPrefix(name, hostPrefix) {
+		return nil
+	}
+	var out []cookieseal.CookieScope
+	for _, l := range *p {
+		if l.Path == opts.Path && strings.EqualFold(strings.TrimPrefix(l.Domain, "."), strings.TrimPrefix(opts.Domain, ".")) {
+			continue // the session's own cookie, which Save sets and Delete expires
+		}
+		out = append(out, l)
+	}
+	return out
+}
 
 // state returns the codec and Cookies for the store's current
 // Options.MaxAge and MaxLength, building them when either has changed.
@@ -272,8 +332,9 @@ func (s *Store) save(r *http.Request, w http.ResponseWriter, session *sessions.S
 	if short != session.Name() && (!opts.Secure || opts.Path != "/" || opts.Domain != "") {
 		return usage(fmt.Errorf("gorillastore: session %q: browsers keep a %s cookie only with Secure, Path=/ and no Domain", session.Name(), hostPrefix))
 	}
+	legacy := s.legacyScopes(session.Name(), opts)
 	if opts.MaxAge < 0 {
-		return s.emit(w, opts, func(rec http.ResponseWriter) error { return ck.Delete(rec, r, short) })
+		return s.emit(w, opts, session.Name(), legacy, func(rec http.ResponseWriter) error { return ck.Delete(rec, r, short) })
 	}
 	if limit := st.codec.MaxAge(); time.Duration(opts.MaxAge)*time.Second > limit {
 		return usage(fmt.Errorf("gorillastore: session %q: MaxAge %ds is longer than the store's %v, after which the cookie no longer opens; raise the store's MaxAge", session.Name(), opts.MaxAge, limit))
@@ -282,7 +343,7 @@ func (s *Store) save(r *http.Request, w http.ResponseWriter, session *sessions.S
 	if values == nil {
 		values = map[any]any{}
 	}
-	return s.emit(w, opts, func(rec http.ResponseWriter) error { return seal(ck, rec, short, values) })
+	return s.emit(w, opts, session.Name(), legacy, func(rec http.ResponseWriter) error { return seal(ck, rec, short, values) })
 }
 
 // marker separates, in a scratch header, the Set-Cookie lines that were
@@ -292,9 +353,12 @@ const marker = "gorillastore-marker"
 
 // emit runs write (a Cookies Write or Delete) against a scratch copy of w's
 // Set-Cookie lines, then puts the result into w with every cookie the write
-// added given opts as attributes (an expired one stays expired). On error w
-// is left as it was.
-func (s *Store) emit(w http.ResponseWriter, opts *sessions.Options, write func(http.ResponseWriter) error) error {
+// added given opts as attributes (an expired one stays expired), preceded
+// by a cookie that expires the cookie name under each scope in legacy,
+// with that scope's Domain and Path. The write drops the Set-Cookie lines
+// of name that w held, those expiring cookies included, so a second Save
+// replaces them too. On error w is left as it was.
+func (s *Store) emit(w http.ResponseWriter, opts *sessions.Options, name string, legacy []cookieseal.CookieScope, write func(http.ResponseWriter) error) error {
 	old := w.Header().Values("Set-Cookie")
 	rec := &headerWriter{h: http.Header{}}
 	for _, l := range old {
@@ -311,6 +375,14 @@ func (s *Store) emit(w http.ResponseWriter, opts *sessions.Options, write func(h
 	for _, l := range lines {
 		if l == marker {
 			added = true
+			for _, scope := range legacy { // first, as cookieseal.Cookies does
+				o := *opts
+				o.Domain, o.Path, o.MaxAge = scope.Domain, scope.Path, -1
+				if o.SameSite == 0 {
+					o.SameSite = http.SameSiteLaxMode
+				}
+				http.SetCookie(w, sessions.NewCookie(name, "", &o))
+			}
 			continue
 		}
 		if !added {

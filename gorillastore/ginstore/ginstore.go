@@ -11,7 +11,7 @@ import (
 
 // Store is a gorillastore.Store with the Options method that
 // gin-contrib/sessions asks of a store. Everything else (MaxAge, MaxLength,
-// Info, Reissue, the store's gorilla Options as Store.Store.Options) is the
+// LegacyScopes, Info, Reissue, the store's gorilla Options as Store.Store.Options) is the
 // gorillastore.Store's.
 type Store struct {
 	*gorillastore.Store
