@@ -395,6 +395,18 @@ func genPayload(t *testing.T) {
 	over := storedBlock(false, []byte(str(70)))
 	g.fail("payload/cap-before-truncation", "5.2", "a stream that produces 70 bytes under max_payload 64, then ends without a final block: too large wins", sealed{secrets: one, flags: flagDeflate, body: over}, opts{maxPayload: ptr(64)}, "too_large")
 	g.fail("payload/cap-before-corruption", "5.2", "a stream that produces 70 bytes under max_payload 64, then a corrupt block: too large wins", sealed{secrets: one, flags: flagDeflate, body: append(bytes.Clone(over), 0x07)}, opts{maxPayload: ptr(64)}, "too_large")
+	exact := storedBlock(false, []byte(str(65)))
+	g.fail("payload/cap-exactly-then-corruption", "5.2", "a stored block of exactly max_payload + 1 (65) bytes, then a corrupt block: too large wins", sealed{secrets: one, flags: flagDeflate, body: append(bytes.Clone(exact), 0x07)}, opts{maxPayload: ptr(64)}, "too_large")
+	lits := func(s string) []int {
+		var o []int
+		for i := 0; i < len(s); i++ {
+			o = append(o, int(s[i]))
+		}
+		return o
+	}
+	badCode := fixedBlock(true, append(lits(str(65)), 286), true)
+	g.fail("payload/cap-then-invalid-code", "5.2", "a fixed-Huffman block of 65 literals, then the invalid length symbol 286, under max_payload 64: too large wins", sealed{secrets: one, flags: flagDeflate, body: badCode}, opts{maxPayload: ptr(64)}, "too_large")
+	g.fail("payload/invalid-code-at-cap", "5.2", "the same stream under max_payload 65: the invalid symbol 286 is met first", sealed{secrets: one, flags: flagDeflate, body: badCode}, opts{maxPayload: ptr(65)}, "invalid")
 	g.fail("payload/corruption-before-cap", "5.2", "a corrupt block after 10 bytes, in a stream that would later pass max_payload: invalid", sealed{secrets: one, flags: flagDeflate, body: append(storedBlock(false, []byte(`"aaaaaaaa"`)), 0x07)}, opts{maxPayload: ptr(64)}, "invalid")
 	g.write("payload.json")
 }
