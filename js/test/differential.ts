@@ -66,8 +66,9 @@ function run(input: string, output: string): void {
     const values = attempt(() => {
       const { value, info } = codec.openValues(c.name, c.cookie)
       // encodeValues does not check what sealValues checks before sealing (strict JSON, 512 levels).
-      const enc = encodeValues(value)
+      let enc: string
       try {
+        enc = encodeValues(value)
         parseTree(enc)
       } catch (e) {
         return { class: 'unencodable', error: String((e as Error).message) }
