@@ -357,6 +357,7 @@ func genOpen(t *testing.T) {
 	g.fail("open/lifetime/max-lifetime-plus-1", "4.7", "now - created_at is max_lifetime + 1, well within max_age", sealed{secrets: one, flags: flagCreated, created: vectorNow - 2*hour - 1, body: []byte(`"v"`)}, opts{maxLifetime: ptr(int64(2 * hour))}, "expired")
 	g.fail("open/lifetime/from-issued-without-flag", "4.7", "no flag 0x04: max_lifetime counts from issued_at", s(`"v"`), opts{now: vectorNow + 2*hour + 1, maxLifetime: ptr(int64(2 * hour))}, "expired")
 	g.ok("open/lifetime/none-by-default", "4.7", "created_at ten years ago and no max_lifetime: only max_age applies", sealed{secrets: one, flags: flagCreated, created: vectorNow - 10*365*86400, body: []byte(`"v"`)}, opts{})
+	g.ok("open/created/min-int64", "4.6", "created_at is -2^63 and no max_lifetime: it opens, and created_at is reported exactly (JavaScript: as a bigint)", sealed{secrets: one, flags: flagCreated, created: math.MinInt64, body: []byte(`"v"`)}, opts{})
 	g.fail("open/lifetime/min-int64", "4.7", "created_at is -2^63 under a max_lifetime: expired, no overflow", sealed{secrets: one, flags: flagCreated, created: math.MinInt64, body: []byte(`"v"`)}, opts{maxLifetime: ptr(int64(hour))}, "expired")
 	g.write("open.json")
 }
