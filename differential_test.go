@@ -324,8 +324,15 @@ func diffCases(t *testing.T, seed uint64, n int) []diffCase {
 			payload, flags, origin = []byte(s.payload), s.flags, "seed "+s.id
 		case k < 7:
 			payload, flags, origin = []byte(g.typedPayload()), flagTyped, "typed"
-		default:
+		case k < 9:
 			payload, flags, origin = []byte(g.plainPayload()), 0, "plain"
+		default:
+			if r.IntN(3) == 0 { // about 64 KiB, which only DEFLATE fits in a cookie
+				n := DefaultMaxPayload + r.IntN(5) - 2
+				payload, flags, origin = []byte(`"`+strings.Repeat("a", n-2)+`"`), 0, "long string"
+			} else {
+				payload, flags, origin = []byte(g.plainPayload()), 0, "plain"
+			}
 		}
 		for m := r.IntN(4) - 1; m > 0; m-- {
 			var how string
@@ -356,7 +363,7 @@ func diffCases(t *testing.T, seed uint64, n int) []diffCase {
 			}
 		}
 		// Times at the edges of max_age, max_lifetime and the clock skew.
-		issued := c.Now - r.Int64N(100)
+		issued := c.Now - r.Int64N(min(100, c.MaxAge+1))
 		switch r.IntN(12) {
 		case 0:
 			issued = c.Now - c.MaxAge + int64(r.IntN(3)) - 1
@@ -383,7 +390,11 @@ func diffCases(t *testing.T, seed uint64, n int) []diffCase {
 			}
 		}
 		body := payload
-		switch r.IntN(12) {
+		deflateChoice := r.IntN(12)
+		if len(payload) > 3000 {
+			deflateChoice = 0
+		}
+		switch deflateChoice {
 		case 0, 1, 2:
 			flags |= flagDeflate
 			var how string
@@ -708,7 +719,11 @@ func (g *bodyGen) typedValue(depth int) string {
 	case 11, 12:
 		return tag(g.pick("float64", "float32"), g.number())
 	case 13, 14:
-		return tag(diffIntTags[g.r.IntN(len(diffIntTags))], g.number())
+		t := diffIntTags[g.r.IntN(len(diffIntTags))]
+		if g.r.IntN(2) == 0 { // in range
+			return tag(t, strconv.Itoa(g.r.IntN(128)))
+		}
+		return tag(t, g.number())
 	case 15, 16:
 		return g.number()
 	case 17, 18:
@@ -724,8 +739,37 @@ func (g *bodyGen) typedValue(depth int) string {
 	}
 }
 
+// diffEqualKeys are groups of pair-form keys, each equal to the others of
+// its group (SPEC.md 6.4), so that a map with two of them is invalid.
+var diffEqualKeys = [][]string{
+	{`{"float32":0.1}`, `{"float32":0.100000001}`, `{"float32":1e-1}`, `{"float32":0.10000000149011612}`},
+	{`{"float64":0.1}`, `{"float64":0.10000000000000001}`, `{"float64":1e-1}`},
+	{`{"float64":0}`, `{"float64":-0}`, `{"float64":0.0}`, `{"float64":1e-400}`, `{"float64":-1e-400}`},
+	{`{"float32":0}`, `{"float32":-0}`, `{"float32":1e-46}`, `{"float32":-7e-46}`},
+	{`{"float32":16777216}`, `{"float32":16777217}`, `{"float32":1.6777216e7}`},
+	{`{"float64":9007199254740992}`, `{"float64":9007199254740993}`},
+	{`{"time":"2026-01-01T00:00:00Z"}`, `{"time":"2026-01-01T00:00:00+00:00"}`, `{"time":"2026-01-01T00:00:00-00:00"}`, `{"time":"2026-01-01T00:00:00.000000000Z"}`},
+	{`{"time":"0000-01-01T00:00:00+23:59"}`, `{"time":"0000-01-01T00:00:00.0+23:59"}`},
+	{`{"duration":5}`, `{"duration":5}`}, {`{"uint64":18446744073709551615}`, `{"uint64":18446744073709551615}`},
+	{`"é"`, `"\u00e9"`, `"\u00E9"`}, {`"😀"`, `"\ud83d\ude00"`, `"\uD83D\uDE00"`}, {`1`, `1`}, {`null`, `null`}, {`true`, `true`},
+}
+
+// typedKeyPair is two keys, equal (a duplicate) or only alike.
+func (g *bodyGen) typedKeyPair() (string, string) {
+	grp := diffEqualKeys[g.r.IntN(len(diffEqualKeys))]
+	a := grp[g.r.IntN(len(grp))]
+	if g.r.IntN(3) == 0 { // alike but different: another group's key
+		other := diffEqualKeys[g.r.IntN(len(diffEqualKeys))]
+		return a, other[g.r.IntN(len(other))]
+	}
+	return a, grp[g.r.IntN(len(grp))]
+}
+
 func (g *bodyGen) typedKey() string {
-	switch g.r.IntN(6) {
+	switch g.r.IntN(7) {
+	case 6:
+		grp := diffEqualKeys[g.r.IntN(len(diffEqualKeys))]
+		return grp[g.r.IntN(len(grp))]
 	case 0:
 		return g.pick("null", "true", "false", "1", "-1", "1.5", "[]", `{"map":{}}`)
 	case 1:
@@ -746,6 +790,11 @@ func (g *bodyGen) typedMapBody(depth int) string {
 	if g.r.IntN(3) == 0 { // pair form
 		for m := g.r.IntN(4); m > 0; m-- {
 			parts = append(parts, "["+g.typedKey()+","+g.typedValue(depth+1)+"]")
+		}
+		if g.r.IntN(3) == 0 {
+			a, b := g.typedKeyPair()
+			parts = append(parts, "["+a+",1]", "["+b+",2]")
+			g.r.Shuffle(len(parts), func(i, j int) { parts[i], parts[j] = parts[j], parts[i] })
 		}
 		return "[" + strings.Join(parts, ",") + "]"
 	}
