@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	bigf "math/big"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -324,8 +326,19 @@ func diffCases(t *testing.T, seed uint64, n int) []diffCase {
 			payload, flags, origin = []byte(s.payload), s.flags, "seed "+s.id
 		case k < 7:
 			payload, flags, origin = []byte(g.typedPayload()), flagTyped, "typed"
-		case k < 9:
+		case k < 8:
 			payload, flags, origin = []byte(g.plainPayload()), 0, "plain"
+		case k < 9: // many floats or times, well formed: their canonical spelling is compared
+			var parts []string
+			for m := 0; m < 12; m++ {
+				if r.IntN(2) == 0 {
+					bits32 := r.IntN(2) == 0
+					parts = append(parts, `{"`+map[bool]string{true: "float32", false: "float64"}[bits32]+`":`+g.float(bits32)+`}`)
+				} else {
+					parts = append(parts, `{"time":`+g.validTime()+`}`)
+				}
+			}
+			payload, flags, origin = []byte(`{"map":{"v":[`+strings.Join(parts, ",")+`]}}`), flagTyped, "floats and times"
 		default:
 			if r.IntN(3) == 0 { // about 64 KiB, which only DEFLATE fits in a cookie
 				n := DefaultMaxPayload + r.IntN(5) - 2
@@ -509,6 +522,55 @@ var diffNumbers = []string{
 	"01", "-", "+1", "1.", ".5", "1e", "1e+", "NaN", "Infinity", "-Infinity", "0x10", "1_000", "１",
 }
 
+// float is a decimal for a random finite binary32 or binary64 (any
+// exponent, subnormals included): its shortest spelling, a long one, or the
+// exact midpoint between it and the next value up (a tie to round).
+func (g *bodyGen) float(bits32 bool) string {
+	var x, next float64
+	for {
+		if bits32 {
+			f := math.Float32frombits(g.r.Uint32())
+			if g.r.IntN(4) == 0 { // small exponents: subnormals and near 1
+				f = math.Float32frombits(g.r.Uint32() & 0x80ffffff >> uint(g.r.IntN(8)))
+			}
+			if math.IsInf(float64(f), 0) || math.IsNaN(float64(f)) {
+				continue
+			}
+			x, next = float64(f), float64(math.Nextafter32(f, float32(math.Inf(1))))
+		} else {
+			x = math.Float64frombits(g.r.Uint64())
+			if g.r.IntN(4) == 0 {
+				x = math.Float64frombits(g.r.Uint64() >> uint(g.r.IntN(12)))
+			}
+			if math.IsInf(x, 0) || math.IsNaN(x) {
+				continue
+			}
+			next = math.Nextafter(x, math.Inf(1))
+		}
+		break
+	}
+	prec := 64
+	if bits32 {
+		prec = 32
+	}
+	switch g.r.IntN(4) {
+	case 0:
+		return strconv.FormatFloat(x, 'g', -1, prec)
+	case 1:
+		return strconv.FormatFloat(x, 'e', 8+g.r.IntN(14), 64)
+	case 2:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	default:
+		if math.IsInf(next, 0) {
+			return strconv.FormatFloat(x, 'e', -1, 64)
+		}
+		// The midpoint, exactly: x and next as big floats.
+		mid := new(bigf.Float).SetPrec(2000).Add(new(bigf.Float).SetFloat64(x), new(bigf.Float).SetFloat64(next))
+		mid.Quo(mid, bigf.NewFloat(2))
+		return mid.Text('e', -1)
+	}
+}
+
 func (g *bodyGen) number() string {
 	if g.r.IntN(4) == 0 { // a random number
 		var b strings.Builder
@@ -597,8 +659,10 @@ func (g *bodyGen) plain(depth int) string {
 			parts = append(parts, g.ws()+g.plain(depth+1)+g.ws())
 		}
 		return "[" + strings.Join(parts, ",") + "]"
-	case k < 6:
+	case k < 5:
 		return g.number()
+	case k < 6:
+		return g.float(g.r.IntN(2) == 0)
 	case k < 8:
 		return g.str()
 	default:
@@ -664,6 +728,38 @@ func (g *bodyGen) timeStr() string {
 	off := f([]string{"Z", "+00:00", "-00:00", "+23:59", "-23:59", "+05:30", "-08:00", "+00:01", "-00:01", "+14:00"}, "z", "+24:00", "-24:00", "+0530", "+01:00:30", "+23:60", "", "+1:00", "UTC")
 	sep := f([]string{"T"}, "t", " ", "")
 	return `"` + year + "-" + month + "-" + day + sep + hour + ":" + minute + ":" + sec + frac + off + `"`
+}
+
+// validTime is a random well-formed time (SPEC.md 6.5): any instant of the
+// years 0000-9999, any offset within 24 hours, 0-9 fraction digits.
+func (g *bodyGen) validTime() string {
+	off := g.r.IntN(2*24*60-1) - (24*60 - 1)
+	if g.r.IntN(3) == 0 {
+		off = 0
+	}
+	loc := time.FixedZone("", off*60)
+	t := time.Date(g.r.IntN(10000), time.Month(1+g.r.IntN(12)), 1+g.r.IntN(31), g.r.IntN(24), g.r.IntN(60), g.r.IntN(60), 0, loc)
+	if t.Year() > 9999 || t.Year() < 0 {
+		t = t.AddDate(0, 0, -40)
+	}
+	digits := g.r.IntN(10)
+	frac := ""
+	if digits > 0 {
+		for i := 0; i < digits; i++ {
+			frac += strconv.Itoa(g.r.IntN(10))
+		}
+		frac = "." + frac
+	}
+	s := t.Format("2006-01-02T15:04:05") + frac
+	switch {
+	case off == 0 && g.r.IntN(3) == 0:
+		s += g.pick("+00:00", "-00:00")
+	case off == 0:
+		s += "Z"
+	default:
+		s += t.Format("-07:00")
+	}
+	return `"` + s + `"`
 }
 
 func (g *bodyGen) b64() string {
@@ -733,7 +829,7 @@ func (g *bodyGen) typedValue(depth int) string {
 	case 6:
 		var parts []string
 		for m := g.r.IntN(4); m > 0; m-- {
-			parts = append(parts, g.pick(g.str(), g.number(), g.number()))
+			parts = append(parts, g.pick(g.str(), g.number(), g.float(false)))
 		}
 		return tag(g.pick("strings", "ints", "float64s"), "["+strings.Join(parts, ",")+"]")
 	case 7:
@@ -743,6 +839,10 @@ func (g *bodyGen) typedValue(depth int) string {
 	case 10:
 		return tag("bytes", g.b64())
 	case 11, 12:
+		if g.r.IntN(3) != 0 {
+			bits32 := g.r.IntN(2) == 0
+			return tag(map[bool]string{true: "float32", false: "float64"}[bits32], g.float(bits32))
+		}
 		return tag(g.pick("float64", "float32"), g.number())
 	case 13, 14:
 		t := diffIntTags[g.r.IntN(len(diffIntTags))]
