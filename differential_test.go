@@ -50,6 +50,7 @@ type diffCase struct {
 	Secrets     []string `json:"secrets"`
 	Name        string   `json:"name"`
 	Now         int64    `json:"now"`
+	NowMillis   int64    `json:"now_ms"` // the clock is now + now_ms/1000 s: openers truncate it (SPEC.md 4.7)
 	MaxAge      int64    `json:"max_age"`
 	MaxLifetime int64    `json:"max_lifetime"`
 	MaxPayload  int      `json:"max_payload"`
@@ -154,8 +155,8 @@ func TestDifferential(t *testing.T) {
 			agreed++
 			continue
 		}
-		report = append(report, fmt.Sprintf("case %d (%s) flags %#02x name %q now %d max_age %d max_lifetime %d max_payload %d max_length %d\n  body %s\n  payload %q\n  %s",
-			c.ID, c.Origin, c.Flags, c.Name, c.Now, c.MaxAge, c.MaxLifetime, c.MaxPayload, c.MaxLength, shortHex(c.Body), shortText(c.Payload), strings.Join(diffs, "\n  ")))
+		report = append(report, fmt.Sprintf("case %d (%s) flags %#02x name %q now %d+%dms max_age %d max_lifetime %d max_payload %d max_length %d\n  body %s\n  payload %q\n  %s",
+			c.ID, c.Origin, c.Flags, c.Name, c.Now, c.NowMillis, c.MaxAge, c.MaxLifetime, c.MaxPayload, c.MaxLength, shortHex(c.Body), shortText(c.Payload), strings.Join(diffs, "\n  ")))
 	}
 	keys := make([]string, 0, len(classes))
 	for k := range classes {
@@ -241,7 +242,7 @@ func shortText(h string) string {
 // goOpen opens a case as the Go package does, on every path.
 func goOpen(c diffCase) (r diffResult) {
 	r.ID = c.ID
-	cfg := Config{Secrets: c.Secrets, Now: func() time.Time { return time.Unix(c.Now, 0) },
+	cfg := Config{Secrets: c.Secrets, Now: func() time.Time { return time.Unix(c.Now, c.NowMillis*int64(time.Millisecond)) },
 		MaxAge: time.Duration(c.MaxAge) * time.Second, MaxLifetime: time.Duration(c.MaxLifetime) * time.Second, MaxPayload: c.MaxPayload,
 		MaxLength: c.MaxLength}
 	codec, err := New(cfg)
@@ -360,6 +361,9 @@ func diffCases(t *testing.T, seed uint64, n int) []diffCase {
 		// Half the cookies test the header, times and limits at their edges;
 		// the others are well inside them, so that their payloads open.
 		edges := r.IntN(2) == 0
+		if r.IntN(2) == 0 {
+			c.NowMillis = []int64{1, 500, 999, r.Int64N(1000)}[r.IntN(4)]
+		}
 		switch r.IntN(4) {
 		case 0:
 			c.MaxAge = []int64{1, 60, 3600, 1 << 30}[r.IntN(4)]

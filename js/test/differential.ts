@@ -49,7 +49,7 @@ function run(input: string, output: string): void {
   const out = file.cases.map((c) => {
     const codec = new Codec({
       secrets: c.secrets,
-      now: () => Number(c.now) * 1000,
+      now: () => Number(c.now) * 1000 + Number(c.now_ms),
       maxAge: Number(c.max_age),
       maxLifetime: Number(c.max_lifetime),
       maxPayload: Number(c.max_payload),

@@ -39,7 +39,7 @@ def _ok(info: Info) -> dict[str, Any]:
 def run(case: dict[str, Any]) -> dict[str, Any]:
     codec = Codec(
         case["secrets"],
-        now=lambda: case["now"],
+        now=lambda: case["now"] + case["now_ms"] / 1000,
         max_age=case["max_age"],
         max_lifetime=case["max_lifetime"],
         max_payload=case["max_payload"],
