@@ -357,6 +357,7 @@ func genOpen(t *testing.T) {
 	g.fail("open/lifetime/max-lifetime-plus-1", "4.7", "now - created_at is max_lifetime + 1, well within max_age", sealed{secrets: one, flags: flagCreated, created: vectorNow - 2*hour - 1, body: []byte(`"v"`)}, opts{maxLifetime: ptr(int64(2 * hour))}, "expired")
 	g.fail("open/lifetime/from-issued-without-flag", "4.7", "no flag 0x04: max_lifetime counts from issued_at", s(`"v"`), opts{now: vectorNow + 2*hour + 1, maxLifetime: ptr(int64(2 * hour))}, "expired")
 	g.ok("open/lifetime/none-by-default", "4.7", "created_at ten years ago and no max_lifetime: only max_age applies", sealed{secrets: one, flags: flagCreated, created: vectorNow - 10*365*86400, body: []byte(`"v"`)}, opts{})
+	g.ok("open/created/min-int64", "4.6", "created_at is -2^63 and no max_lifetime: it opens, and created_at is reported exactly (JavaScript: as a bigint)", sealed{secrets: one, flags: flagCreated, created: math.MinInt64, body: []byte(`"v"`)}, opts{})
 	g.fail("open/lifetime/min-int64", "4.7", "created_at is -2^63 under a max_lifetime: expired, no overflow", sealed{secrets: one, flags: flagCreated, created: math.MinInt64, body: []byte(`"v"`)}, opts{maxLifetime: ptr(int64(hour))}, "expired")
 	g.write("open.json")
 }
@@ -395,6 +396,18 @@ func genPayload(t *testing.T) {
 	over := storedBlock(false, []byte(str(70)))
 	g.fail("payload/cap-before-truncation", "5.2", "a stream that produces 70 bytes under max_payload 64, then ends without a final block: too large wins", sealed{secrets: one, flags: flagDeflate, body: over}, opts{maxPayload: ptr(64)}, "too_large")
 	g.fail("payload/cap-before-corruption", "5.2", "a stream that produces 70 bytes under max_payload 64, then a corrupt block: too large wins", sealed{secrets: one, flags: flagDeflate, body: append(bytes.Clone(over), 0x07)}, opts{maxPayload: ptr(64)}, "too_large")
+	exact := storedBlock(false, []byte(str(65)))
+	g.fail("payload/cap-exactly-then-corruption", "5.2", "a stored block of exactly max_payload + 1 (65) bytes, then a corrupt block: too large wins", sealed{secrets: one, flags: flagDeflate, body: append(bytes.Clone(exact), 0x07)}, opts{maxPayload: ptr(64)}, "too_large")
+	lits := func(s string) []int {
+		var o []int
+		for i := 0; i < len(s); i++ {
+			o = append(o, int(s[i]))
+		}
+		return o
+	}
+	badCode := fixedBlock(true, append(lits(str(65)), 286), true)
+	g.fail("payload/cap-then-invalid-code", "5.2", "a fixed-Huffman block of 65 literals, then the invalid length symbol 286, under max_payload 64: too large wins", sealed{secrets: one, flags: flagDeflate, body: badCode}, opts{maxPayload: ptr(64)}, "too_large")
+	g.fail("payload/invalid-code-at-cap", "5.2", "the same stream under max_payload 65: the invalid symbol 286 is met first", sealed{secrets: one, flags: flagDeflate, body: badCode}, opts{maxPayload: ptr(65)}, "invalid")
 	g.fail("payload/corruption-before-cap", "5.2", "a corrupt block after 10 bytes, in a stream that would later pass max_payload: invalid", sealed{secrets: one, flags: flagDeflate, body: append(storedBlock(false, []byte(`"aaaaaaaa"`)), 0x07)}, opts{maxPayload: ptr(64)}, "invalid")
 	g.write("payload.json")
 }

@@ -13,6 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// float64OverflowMidpoint is 2^1024 - 2^970, exactly midway between the
+// largest binary64 and 2^1024, as a 309-digit integer: it rounds to infinity.
+const float64OverflowMidpoint = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792"
+
 // strictJSONCases are payloads and whether SPEC.md 5.3 accepts them.
 var strictJSONCases = []struct {
 	name string
@@ -120,6 +124,10 @@ var strictJSONCases = []struct {
 	{"308-digit integer", "1" + strings.Repeat("0", 307), true},
 	{"309-digit integer", "1" + strings.Repeat("0", 308), true},
 	{"310-digit integer", "1" + strings.Repeat("0", 309), false},
+	{"309-digit integer over the largest double", "2" + strings.Repeat("0", 308), false},
+	{"309-digit negative integer over the largest double", "-2" + strings.Repeat("0", 308), false},
+	{"integer midway between the largest double and 2^1024 (ties to even: infinity)", float64OverflowMidpoint, false},
+	{"integer just below that midpoint", float64OverflowMidpoint[:308] + "1", true},
 	{"400-digit integer", strings.Repeat("9", 400), false},
 	{"long integer, small value after the point", "0." + strings.Repeat("9", 400), true},
 	{"200 digits, exponent 99", "1" + strings.Repeat("0", 199) + "e99", true},

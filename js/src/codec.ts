@@ -65,10 +65,19 @@ export interface CodecOptions {
 
 /** What opening a cookie learns besides its value. */
 export interface Info {
-  /** When the session's current lifetime started, Unix seconds. */
+  /**
+   * When the session's current lifetime started, Unix seconds. Always exact:
+   * a cookie opens only if it is at most 60 s in the future and at most
+   * maxAge (a safe integer) old.
+   */
   issuedAt: number
-  /** When the session started (login), Unix seconds; equal to issuedAt when the cookie does not say. */
-  createdAt: number
+  /**
+   * When the session started (login), Unix seconds; equal to issuedAt when
+   * the cookie does not say. A number, or a bigint beyond +-(2^53 - 1): a
+   * sealer may write any 64-bit created-at up to issuedAt, and a re-issue
+   * must keep it exactly (SPEC.md 3.1).
+   */
+  createdAt: number | bigint
   /** The ID of the key that opened it, eight lowercase hex digits. */
   keyId: string
   /** The cookie should be sealed again and sent: its key no longer seals, or it is older than refreshAge. */
@@ -368,7 +377,7 @@ export class Codec {
     const refresh = this.refreshAge > 0 && age >= BigInt(this.refreshAge)
     const info: Info = {
       issuedAt: Number(issued),
-      createdAt: Number(created),
+      createdAt: exactSeconds(created),
       keyId: k.idHex,
       reissue: k !== ring[0] || refresh,
       refresh,
@@ -382,6 +391,12 @@ export class Codec {
     k.opened++
     k.lastOpened = this.#now()
   }
+}
+
+/** A 64-bit time as a number when that is exact, else as the bigint. */
+function exactSeconds(t: bigint): number | bigint {
+  const n = Number(t)
+  return Number.isSafeInteger(n) ? n : t
 }
 
 function guard<T>(f: () => T): T {

@@ -207,6 +207,18 @@ test('created-at: flag 0x04 carries it; later than issued-at or missing is inval
   assert.throws(() => c.open('session', forge({ flags: FLAG_CREATED, body: '' })), INVALID)
 })
 
+test('a created-at beyond 2^53 seconds is reported exactly, as a bigint, and a re-issue keeps it', () => {
+  const c = codec()
+  for (const created of [-(2n ** 63n) + 1n, -(2n ** 53n)]) {
+    const o = c.open('session', forge({ flags: FLAG_CREATED, createdAt: created, body: '1' }))
+    assert.equal(o.info.createdAt, created)
+    assert.equal(o.info.issuedAt, T0)
+    assert.equal(c.open('session', c.reissue('session', o.value, o.info)).info.createdAt, created)
+  }
+  const safe = c.open('session', forge({ flags: FLAG_CREATED, createdAt: -(2n ** 53n) + 1n, body: '1' }))
+  assert.equal(safe.info.createdAt, -(2 ** 53) + 1, 'a safe integer stays a number')
+})
+
 test('maxLifetime counts from createdAt: valid at exactly the limit, expired past it', () => {
   const c = codec({ maxLifetime: 1000 })
   assert.equal(c.open('session', forge({ flags: FLAG_CREATED, createdAt: BigInt(T0 - 1000), body: '1' })).value, 1)

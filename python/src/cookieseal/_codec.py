@@ -452,6 +452,11 @@ class Codec:
         try:
             out = d.decompress(data, self.max_payload + 1)
         except zlib.error:
+            # zlib keeps decoding after the output is full and drops what it
+            # produced when it then meets corrupt data; the first failure
+            # met wins (SPEC.md 5.2), so count what came before it.
+            if _inflated_before_error(data, self.max_payload) > self.max_payload:
+                raise CookieTooLarge(f"cookieseal: value inflates past {self.max_payload} bytes") from None
             raise InvalidCookie("cookieseal: invalid cookie: corrupt DEFLATE data") from None
         if len(out) > self.max_payload:
             raise CookieTooLarge(f"cookieseal: value inflates past {self.max_payload} bytes")
@@ -461,3 +466,31 @@ class Codec:
             raise InvalidCookie("cookieseal: invalid cookie: data after the final DEFLATE block")
         return out
 
+
+
+def _inflated_before_error(data: bytes, cap: int) -> int:
+    """How many bytes, up to cap + 1, a raw DEFLATE stream that zlib finds
+    corrupt produces before the corruption. Fed one byte at a time; the
+    byte that shows the corruption may itself complete output first, which
+    a second try on the state before it, asking for one byte less, tells:
+    zlib stops when the output is full, before it decodes further."""
+    d = zlib.decompressobj(-15)
+    total = 0
+    for i in range(len(data)):
+        room = cap + 1 - total
+        before = d.copy()
+        try:
+            total += len(d.decompress(data[i : i + 1], room))
+        except zlib.error:
+            if room == 1:
+                # One more byte of output, then a corrupt code, in the rest
+                # of one input byte: no DEFLATE code is that short.
+                return total
+            try:
+                before.decompress(data[i : i + 1], room - 1)
+            except zlib.error:
+                return total  # the corruption came first
+            return cap + 1  # room - 1 bytes and not yet the corruption: room bytes came before it
+        if total > cap:
+            return total
+    return total

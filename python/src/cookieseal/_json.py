@@ -66,8 +66,13 @@ def _float_token(s: str) -> FloatToken:
     return FloatToken(s)
 
 
+# An integer token of at most 308 characters is below 10^308, so finite; from
+# 309 on (2e308 has 309 digits) it may round to infinity.
+_INT_FINITE_LEN = 308
+
+
 def _int_token(s: str) -> IntToken:
-    if len(s) > 309 and math.isinf(float(s)):
+    if len(s) > _INT_FINITE_LEN and math.isinf(float(s)):
         raise JSONError("number rounds to an infinite binary64")
     return IntToken(s)
 
@@ -80,7 +85,7 @@ def _plain_float(s: str) -> float:
 
 
 def _plain_int(s: str) -> int:
-    if len(s) <= 309:
+    if len(s) <= _INT_FINITE_LEN:
         return int(s)
     if math.isinf(float(s)):
         raise JSONError("number rounds to an infinite binary64")
