@@ -218,3 +218,50 @@ func TestCookiesDefaultHeaderBudget(t *testing.T) {
 		t.Errorf("reading %d cookies over the budget: %d bytes, %v", len(over), len(got), err)
 	}
 }
+
+// parseDecimal reads canonical decimal only: "0" itself, digits 0 to 9 at
+// both ends of the range, no leading zero, no sign, capped at decimalCap.
+func TestParseDecimalBounds(t *testing.T) {
+	for s, want := range map[string]int{
+		"0": 0, "1": 1, "9": 9, "10": 10, "19": 19, "90": 90, "1234567": decimalCap,
+		"": -1, "00": -1, "09": -1, "/": -1, ":": -1, "1/": -1, "1:": -1, "-1": -1, "+1": -1,
+	} {
+		if got := parseDecimal(s); got != want {
+			t.Errorf("parseDecimal(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// looksSealed wants at least 8 base64url characters of a v1 header with
+// known flags, after an optional part count of 2 or more.
+func TestLooksSealedBounds(t *testing.T) {
+	head := func(version, flags byte) string {
+		return b64([]byte{version, 0xde, 0xad, 0xbe, 0xef, flags})
+	}
+	v1 := head(version1, flagsKnown)
+	for _, tc := range []struct {
+		head string
+		want bool
+	}{
+		{v1, true},          // exactly 8 characters
+		{v1[:7], false},     // one short
+		{v1 + "AAAA", true}, // longer
+		{head(version1, 0), true},
+		{head(version1, flagsKnown+1), false}, // bit 3
+		{head(version1, 0x80), false},
+		{head(version1+1, 0), false},
+		{head(0, 0), false},
+		{"2." + v1, true},
+		{"3." + v1, true},
+		{"1." + v1, false},
+		{"0." + v1, false},
+		{"02." + v1, false},
+		{"." + v1, false},
+		{"2." + v1[:7], false},
+		{"!" + v1[1:], false},
+	} {
+		if got := looksSealed(tc.head); got != tc.want {
+			t.Errorf("looksSealed(%q) = %t, want %t", tc.head, got, tc.want)
+		}
+	}
+}

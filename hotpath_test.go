@@ -624,3 +624,27 @@ func TestHotpathReuseZeroes(t *testing.T) {
 		t.Errorf("reuse dropped a buffer of cap scratchMaxCap")
 	}
 }
+
+// The fast path works in 8-, then 4-character steps, then 2 or 3: every
+// length from 0 to 40 (each remainder after each step), as encodings of
+// real bytes and as arbitrary alphabet strings, decodes as the strict
+// decoder does.
+func TestHotpathBase64EveryLengthMatchesStrict(t *testing.T) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	for n := 0; n <= 40; n++ {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(0xa5 ^ i*37)
+		}
+		checkBase64(t, base64.RawURLEncoding.EncodeToString(b))
+		s := make([]byte, n)
+		for i := range s {
+			s[i] = alphabet[(i*29+n)%len(alphabet)]
+		}
+		checkBase64(t, string(s))
+		if n > 0 {
+			s[n-1] = '='
+			checkBase64(t, string(s))
+		}
+	}
+}

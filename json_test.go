@@ -52,6 +52,7 @@ var strictJSONCases = []struct {
 	{"valid UTF-8", `"héllo 😀"`, true},
 	{"U+FFFD literal", "\"\uFFFD\"", true},
 	{"invalid byte in string", "\"a\xffb\"", false},
+	{"lone continuation byte 0x80 in string", "\"\x80\"", false},
 	{"overlong encoding", "\"\xc0\x80\"", false},
 	{"surrogate encoded in UTF-8", "\"\xed\xa0\x80\"", false},
 	{"truncated sequence", "\"\xe2\x82\"", false},
@@ -66,6 +67,12 @@ var strictJSONCases = []struct {
 	{"lone high surrogate", `"\ud800"`, false},
 	{"lone high surrogate then text", `"\ud800abcdef"`, false},
 	{"lone low surrogate", `"\udc00"`, false},
+	{"lone last low surrogate", `"\udfff"`, false},
+	{"last code point before the surrogates", `"\ud7ff"`, true},
+	{"first code point after the surrogates", `"\ue000"`, true},
+	{"first surrogate pair", `"\ud800\udc00"`, true},
+	{"last surrogate pair", `"\udbff\udfff"`, true},
+	{"high surrogate then a backslash at the end", `"\ud800\`, false},
 	{"reversed pair", `"\ude00\ud83d"`, false},
 	{"high then non-surrogate escape", `"\ud800\u0041"`, false},
 	{"high then high", `"\ud800\ud800"`, false},
@@ -73,6 +80,13 @@ var strictJSONCases = []struct {
 	{"invalid escape", `"\x41"`, false},
 	{"short unicode escape", `"\u12"`, false},
 	{"non-hex unicode escape", `"\u12g4"`, false},
+	{"hex digits at every bound", `"\u0009\u000a\u000f\u000A\u000F\u0000"`, true},
+	{"hex digit below 0", `"\u000/"`, false},
+	{"hex digit above 9", `"\u000:"`, false},
+	{"hex digit below lower-case a", "\"\\u000`\"", false},
+	{"hex digit above lower-case f", `"\u000g"`, false},
+	{"hex digit below upper-case A", `"\u000@"`, false},
+	{"hex digit above upper-case F", `"\u000G"`, false},
 	{"backslash at the end", `"\`, false},
 	{"raw NUL", "\"\x00\"", false},
 	{"raw tab", "\"\t\"", false},
@@ -85,6 +99,8 @@ var strictJSONCases = []struct {
 	{"duplicate after unescaping", `{"a":1,"\u0061":2}`, false},
 	{"duplicate both escaped", `{"\u0061":1,"\u0061":2}`, false},
 	{"duplicate via surrogate pair", `{"😀":1,"\ud83d\ude00":2}`, false},
+	{"duplicate via the first surrogate pair", "{\"\U00010000\":1,\"\\ud800\\udc00\":2}", false},
+	{"duplicate via the last surrogate pair", "{\"\U0010FFFF\":1,\"\\udbff\\udfff\":2}", false},
 	{"duplicate via escaped slash", `{"/":1,"\/":2}`, false},
 	{"duplicate in a nested object", `{"a":{"b":1,"b":1}}`, false},
 	{"same name in sibling objects", `[{"a":1},{"a":2}]`, true},
@@ -92,6 +108,17 @@ var strictJSONCases = []struct {
 	{"names differing by normalization", "{\"\u00e9\":1,\"e\u0301\":2}", true},
 	{"prefix names", `{"a":1,"ab":2,"\u0061b\u0063":3}`, true},
 	{"name differs from a longer escaped one", `{"ab":1,"\u0061":2}`, true},
+	{"name differs from a shorter escaped one", `{"\u0061":1,"ab":2}`, true},
+	{"duplicate via escaped backspace", `{"\b":1,"\u0008":2}`, false},
+	{"duplicate via escaped form feed", `{"\f":1,"\u000c":2}`, false},
+	{"duplicate via escaped newline", `{"\n":1,"\u000a":2}`, false},
+	{"duplicate via escaped carriage return", `{"\r":1,"\u000d":2}`, false},
+	{"duplicate via escaped tab", `{"\t":1,"\u0009":2}`, false},
+	{"duplicate via escaped quote", `{"\"":1,"\u0022":2}`, false},
+	{"duplicate via escaped backslash", `{"\\":1,"\u005c":2}`, false},
+	{"simple escapes then distinct text", `{"\b\f\n\r\tx":1,"\u0008\u000c\u000a\u000d\u0009y":2}`, true},
+	{"duplicate via upper- and lower-case hex", `{"\u00C9":1,"\u00c9":2}`, false},
+	{"escaped names differ after a surrogate pair", `{"\ud83d\ude00a":1,"\ud83d\ude00b":2}`, true},
 
 	// Numbers
 	{"zero", `0`, true},
@@ -133,6 +160,8 @@ var strictJSONCases = []struct {
 	{"200 digits, exponent 99", "1" + strings.Repeat("0", 199) + "e99", true},
 	{"200 digits, exponent 109", "1" + strings.Repeat("0", 199) + "e109", true},
 	{"200 digits, exponent 110", "1" + strings.Repeat("0", 199) + "e110", false},
+	{"300 digits, exponent 10", "1" + strings.Repeat("0", 299) + "e10", false},
+	{"300 digits, exponent 8", "1" + strings.Repeat("0", 299) + "e8", true},
 	{"20-digit integer", `123456789012345678901`, true},
 
 	// Depth
@@ -368,5 +397,42 @@ func BenchmarkCheckJSON(b *testing.B) {
 		if err := checkJSON(small); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// compareNames orders names by the code points of their values, escaped or
+// not, a prefix first: large objects find duplicates by sorting with it, so
+// its sign matters as much as its zero.
+func TestCompareNamesOrdersByCodePoint(t *testing.T) {
+	name := func(lit string) ([]byte, jsonName) {
+		end, escaped, err := scanString([]byte(lit), 0)
+		require.NoError(t, err, lit)
+		return []byte(lit), jsonName{1, int32(end - 1), escaped}
+	}
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{`"a"`, `"a"`, 0},
+		{`"\u0061"`, `"a"`, 0},
+		{`"\u0061"`, `"a!"`, -1}, // a prefix first, even before a byte below '"'
+		{`"a!"`, `"\u0061"`, 1},
+		{`"\u0061 "`, `"a"`, 1},
+		{`"a"`, `"\u0061 "`, -1},
+		{`"\u0061"`, `"b"`, -1},
+		{`"b"`, `"\u0061"`, 1},
+		{`"\n"`, `"\t"`, 1},
+		{`"\t"`, `"\n"`, -1},
+		{`"\uffff"`, `"\ud800\udc00"`, -1}, // U+FFFF < U+10000
+		{`"\ud800\udc00"`, `"\uffff"`, 1},
+		{`"\u00e9"`, "\"\u00e9\"", 0},
+		{`"\u00e9"`, "\"\u00ea\"", -1},
+	} {
+		da, na := name(tc.a)
+		db, nb := name(tc.b)
+		data := append(da, db...)
+		nb.start += int32(len(da))
+		nb.end += int32(len(da))
+		assert.Equal(t, tc.want, compareNames(data, na, nb), "%s vs %s", tc.a, tc.b)
 	}
 }

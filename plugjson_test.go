@@ -164,3 +164,17 @@ func TestPluggedUnmarshalSeesOnlyCheckedPayloads(t *testing.T) {
 	assert.ErrorIs(t, err, boom)
 	assert.Equal(t, plugged{"untouched", 9}, dst)
 }
+
+// A plugged Marshal's output is copied where sealing can append the tag in
+// place: with room for exactly tagSize more bytes at least, so no second
+// copy of the plaintext is made (and left unzeroed) when the tag goes on.
+func TestAppendMarshaledLeavesRoomForTheTag(t *testing.T) {
+	marshal := func(any) ([]byte, error) { return []byte(`{"k":"value"}`), nil }
+	for _, dst := range [][]byte{nil, []byte("prefix"), make([]byte, 3, 3+13)} {
+		want := string(dst) + `{"k":"value"}` // withRoom clears dst when it moves it
+		out, err := appendMarshaled(dst, nil, marshal)
+		require.NoError(t, err)
+		assert.Equal(t, want, string(out))
+		assert.GreaterOrEqual(t, cap(out)-len(out), tagSize, "room after %d bytes", len(want))
+	}
+}

@@ -68,3 +68,20 @@ func TestReadSecretsFileSizeCap(t *testing.T) {
 		assert.Contains(t, err.Error(), "larger than")
 	}
 }
+
+// A path that opens but cannot be read (a directory: open succeeds, read
+// fails) is an error that names the path and returns no secrets.
+func TestReadSecretsFileOfADirectoryFails(t *testing.T) {
+	dir := t.TempDir()
+	got, err := cookieseal.ReadSecretsFile(dir)
+	require.Error(t, err)
+	assert.Nil(t, got)
+	assert.Contains(t, err.Error(), "reading "+dir)
+
+	codec, err := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}})
+	require.NoError(t, err)
+	before := codec.KeyIDs()
+	_, err = cookieseal.NewReloader(codec, dir)
+	require.Error(t, err, "a directory is no secrets file")
+	assert.Equal(t, before, codec.KeyIDs(), "the keyring stays as it was")
+}
