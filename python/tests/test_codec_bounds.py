@@ -159,3 +159,23 @@ def test_expired_errors_never_state_the_age() -> None:
     with pytest.raises(cookieseal.ExpiredCookie) as e:
         c.open("s", c.seal("s", 1, issued_at=NOW - 86400 - 12345))
     assert str(e.value) == "cookieseal: cookie expired: older than the max age of 86400s"
+
+
+def test_created_at_flag_with_exactly_16_plaintext_bytes_passes_the_times_check() -> None:
+    # 16 bytes hold both times; the body is then empty, which is not JSON.
+    with pytest.raises(cookieseal.InvalidCookie, match="payload"):
+        codec().open("s", forge(SECRET_A, "s", t(NOW) + t(NOW - 1), flags=4))
+
+
+def test_refresh_age_of_one_second() -> None:
+    clock = Clock(NOW)
+    c = codec(clock, refresh_age=1)
+    cookie = c.seal("s", 1)
+    assert not c.open_info("s", cookie)[1].reissue
+    clock.t = NOW + 1
+    assert c.open_info("s", cookie)[1].reissue
+
+
+def test_clock_is_floored_to_whole_seconds_before_1970_too() -> None:
+    assert codec(Clock(-0.5)).now() == -1
+    assert codec(Clock(1.999)).now() == 1
