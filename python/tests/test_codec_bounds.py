@@ -179,3 +179,34 @@ def test_refresh_age_of_one_second() -> None:
 def test_clock_is_floored_to_whole_seconds_before_1970_too() -> None:
     assert codec(Clock(-0.5)).now() == -1
     assert codec(Clock(1.999)).now() == 1
+
+
+def _collision() -> list[str]:
+    import json
+
+    from conftest import TESTDATA
+
+    cases = json.loads((TESTDATA / "conformance" / "rings.json").read_text(encoding="utf-8"))["cases"]
+    return list(next(c for c in cases if c["id"] == "rings/key-id-collision")["secrets"])
+
+
+@pytest.mark.parametrize(
+    "secrets,message",
+    [
+        ("a-single-string-of-more-than-32-bytes", r"^cookieseal: secrets must be a list of strings, not one string$"),
+        ([], r"^cookieseal: no secrets: the ring needs at least one \(see generate_secret\)$"),
+        ([SECRET_A, b"x" * 40], r"^cookieseal: secret 2 of 2 is a bytes, not a str$"),
+        ([SECRET_A, "\ud800" * 40], r"^cookieseal: secret 2 of 2 is not encodable as UTF-8$"),
+        ([SECRET_A, "x" * 31], r"^cookieseal: secret 2 of 2 is 31 bytes, need at least 32 \(see generate_secret\)$"),
+        ([SECRET_A, SECRET_B, SECRET_B], r"^cookieseal: secrets 2 and 3 are identical$"),
+        ([SECRET_B, SECRET_A, SECRET_B], r"^cookieseal: secrets 1 and 3 are identical$"),
+        (None, r"^cookieseal: secrets 1 and 2 derive the same key ID [0-9a-f]{8}; replace one$"),
+    ],
+)
+def test_ring_errors_name_the_secret_by_position(secrets: object, message: str) -> None:
+    # Which secret is wrong, by its position in the list, never its text.
+    if secrets is None:
+        secrets = [SECRET_A] + _collision()  # positions 2 and 3 collide
+        message = message.replace("1 and 2", "2 and 3")
+    with pytest.raises(cookieseal.ConfigError, match=message):
+        cookieseal.Codec(secrets)  # type: ignore[arg-type]
