@@ -210,3 +210,28 @@ def test_ring_errors_name_the_secret_by_position(secrets: object, message: str) 
         message = message.replace("1 and 2", "2 and 3")
     with pytest.raises(cookieseal.ConfigError, match=message):
         cookieseal.Codec(secrets)  # type: ignore[arg-type]
+
+
+def test_hkdf_output_length_is_0_to_8160_bytes() -> None:
+    from cookieseal._codec import _hkdf_sha256
+
+    assert _hkdf_sha256(b"k", b"s", b"i", 0) == b""
+    assert len(_hkdf_sha256(b"k", b"s", b"i", 255 * 32)) == 8160
+    for bad in (-1, 255 * 32 + 1):
+        with pytest.raises(ValueError, match=r"^HKDF-SHA256 output is at most 8160 bytes$"):
+            _hkdf_sha256(b"k", b"s", b"i", bad)
+
+
+@pytest.mark.parametrize(
+    "kw,message",
+    [
+        ({"max_age": 0}, r"^cookieseal: max_age must be an int of at least 1, got 0$"),
+        ({"max_lifetime": -1}, r"^cookieseal: max_lifetime must be an int of at least 0, got -1$"),
+        ({"refresh_age": -1}, r"^cookieseal: refresh_age must be an int of at least 0, got -1$"),
+        ({"max_length": 0}, r"^cookieseal: max_length must be an int of at least 1, got 0$"),
+        ({"max_payload": 0}, r"^cookieseal: max_payload must be an int of at least 1, got 0$"),
+    ],
+)
+def test_limit_errors_name_the_setting(kw: dict, message: str) -> None:
+    with pytest.raises(cookieseal.ConfigError, match=message):
+        cookieseal.Codec([SECRET_A], **kw)
