@@ -430,11 +430,10 @@ class Codec:
             raise InvalidCookie(f"cookieseal: invalid cookie: issued more than {MAX_CLOCK_SKEW}s in the future")
         age = now - issued_at
         if age > self.max_age:
-            raise ExpiredCookie(f"cookieseal: cookie expired: issued {age}s ago, max age {self.max_age}s")
+            # Never the age itself: it would reveal the sealed issued_at (SPEC 4).
+            raise ExpiredCookie(f"cookieseal: cookie expired: older than the max age of {self.max_age}s")
         if self.max_lifetime and now - created_at > self.max_lifetime:
-            raise ExpiredCookie(
-                f"cookieseal: cookie expired: session started {now - created_at}s ago, max lifetime {self.max_lifetime}s"
-            )
+            raise ExpiredCookie(f"cookieseal: cookie expired: session older than the max lifetime of {self.max_lifetime}s")
 
         body = plain[body_at:]
         if flags & FLAG_DEFLATE:
