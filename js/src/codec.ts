@@ -358,9 +358,9 @@ export class Codec {
     const now = this.nowSeconds()
     if (issued > now + BigInt(MAX_CLOCK_SKEW)) throw new InvalidCookieError(`cookieseal: invalid cookie: issued more than ${MAX_CLOCK_SKEW}s in the future`)
     const age = now - issued
-    if (age > BigInt(this.maxAge)) throw new ExpiredCookieError(`cookieseal: cookie expired: issued ${age}s ago, max age ${this.maxAge}s`)
+    if (age > BigInt(this.maxAge)) throw new ExpiredCookieError(`cookieseal: cookie expired: older than the max age of ${this.maxAge}s`)
     if (this.maxLifetime > 0 && now - created > BigInt(this.maxLifetime)) {
-      throw new ExpiredCookieError(`cookieseal: cookie expired: session created ${now - created}s ago, max lifetime ${this.maxLifetime}s`)
+      throw new ExpiredCookieError(`cookieseal: cookie expired: session older than the max lifetime of ${this.maxLifetime}s`)
     }
 
     let payload = plain.subarray(bodyAt)

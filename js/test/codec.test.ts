@@ -186,6 +186,23 @@ test('expiry compares whole seconds: valid at exactly maxAge, expired one second
   assert.throws(() => at2((T0 + 3601) * 1000).open('s', cookie), (e: any) => EXPIRED(e) && e instanceof ExpiredCookieError)
 })
 
+test('expired errors state the limit, never the age (it would reveal the hidden issued-at)', () => {
+  const c = codec({ maxAge: 3600, maxLifetime: 7200 })
+  const old = forge({ issuedAt: BigInt(T0 - 3601 - 12345), body: '1' })
+  assert.throws(() => c.open('session', old), (e: any) => {
+    EXPIRED(e)
+    assert.equal(e.message, 'cookieseal: cookie expired: older than the max age of 3600s')
+    return true
+  })
+  const longLived = forge({ flags: FLAG_CREATED, createdAt: BigInt(T0 - 7201 - 777), body: '1' })
+  assert.throws(() => c.open('session', longLived), (e: any) => {
+    EXPIRED(e)
+    assert.equal(e.message, 'cookieseal: cookie expired: session older than the max lifetime of 7200s')
+    assert.ok(!e.message.includes(String(7201 + 777)), e.message)
+    return true
+  })
+})
+
 test('issued up to 60 s in the future opens; 61 s is invalid', () => {
   const c = codec()
   assert.equal(c.open('session', forge({ issuedAt: BigInt(T0 + 60), body: '1' })).value, 1)
