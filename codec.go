@@ -84,10 +84,6 @@ const (
 	// compressed cookie cannot expand without bound, and Encode refuses what
 	// Decode would (SPEC.md section 5.1).
 	DefaultMaxPayload = 64 << 10 // bytes
-
-	// MaxPayloadSize is DefaultMaxPayload, under its earlier name; a Codec's
-	// cap is Config.MaxPayload.
-	MaxPayloadSize = DefaultMaxPayload
 )
 
 // Config configures a Codec. Only Secrets is required.

@@ -90,7 +90,7 @@ func TestInflateBomb(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
 	require.Less(t, buf.Len(), 4200)
-	_, err = appendInflate(nil, buf.Bytes(), MaxPayloadSize)
+	_, err = appendInflate(nil, buf.Bytes(), DefaultMaxPayload)
 	var lim errInflateLimit
 	assert.ErrorAs(t, err, &lim)
 }

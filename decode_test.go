@@ -26,8 +26,8 @@ func TestAuthenticPayloadChecks(t *testing.T) {
 	require.NoError(t, err)
 	now := t0.Unix()
 	z := deflate(nil, []byte(`{"a":1}`))
-	bomb := deflate(nil, []byte(`"`+strings.Repeat("a", MaxPayloadSize)+`"`))
-	atCap := deflate(nil, []byte(`"`+strings.Repeat("a", MaxPayloadSize-2)+`"`))
+	bomb := deflate(nil, []byte(`"`+strings.Repeat("a", DefaultMaxPayload)+`"`))
+	atCap := deflate(nil, []byte(`"`+strings.Repeat("a", DefaultMaxPayload-2)+`"`))
 	for _, tc := range []struct {
 		name    string
 		flags   byte
@@ -38,8 +38,8 @@ func TestAuthenticPayloadChecks(t *testing.T) {
 		{"compressed", flagDeflate, z, nil},
 		{"compressed at the cap", flagDeflate, atCap, nil},
 		{"compressed past the cap", flagDeflate, bomb, ErrTooLarge},
-		{"plain past the cap", 0, []byte(`"` + strings.Repeat("a", MaxPayloadSize-1) + `"`), ErrTooLarge},
-		{"plain at the cap", 0, []byte(`"` + strings.Repeat("a", MaxPayloadSize-2) + `"`), nil},
+		{"plain past the cap", 0, []byte(`"` + strings.Repeat("a", DefaultMaxPayload-1) + `"`), ErrTooLarge},
+		{"plain at the cap", 0, []byte(`"` + strings.Repeat("a", DefaultMaxPayload-2) + `"`), nil},
 		{"deflate with trailing bytes", flagDeflate, append(bytes.Clone(z), 0), ErrInvalid},
 		{"truncated deflate", flagDeflate, z[:len(z)-1], ErrInvalid},
 		{"flag says deflate, payload is not", flagDeflate, []byte(`{"a":1}`), ErrInvalid},
@@ -124,9 +124,9 @@ func TestTypedPayloadChecks(t *testing.T) {
 func TestEncodeRefusesWhatDecodeWould(t *testing.T) {
 	c, err := New(Config{Secrets: newSecrets(1), MaxLength: 1 << 20, Compress: true})
 	require.NoError(t, err)
-	// JSON of exactly MaxPayloadSize compresses to a few hundred bytes and
+	// JSON of exactly DefaultMaxPayload compresses to a few hundred bytes and
 	// opens; one byte more would inflate past the cap, so Encode refuses it.
-	atCap := strings.Repeat("a", MaxPayloadSize-2)
+	atCap := strings.Repeat("a", DefaultMaxPayload-2)
 	s, err := c.Encode("s", atCap)
 	require.NoError(t, err)
 	assert.Less(t, len(s), 4096)

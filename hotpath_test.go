@@ -502,12 +502,12 @@ func TestHotpathUnknownKeyMessage(t *testing.T) {
 	}
 }
 
-// Decompression errors keep their classes: a stream past MaxPayloadSize is
+// Decompression errors keep their classes: a stream past DefaultMaxPayload is
 // ErrTooLarge; truncated or trailing data is ErrInvalid.
 func TestHotpathInflateErrors(t *testing.T) {
 	c := newHotpathCodec(t, 1, Config{})
 	zip := func(p []byte) []byte { return deflate(nil, p) }
-	big := zip(bytes.Repeat([]byte("a"), MaxPayloadSize+1))
+	big := zip(bytes.Repeat([]byte("a"), DefaultMaxPayload+1))
 	decodeFailsInto(t, c, "z", sealByHand(t, c, "z", flagDeflate, big), ErrTooLarge, true)
 	ok := zip([]byte(`{"uid":1}`))
 	decodeFailsInto(t, c, "z", sealByHand(t, c, "z", flagDeflate, ok[:len(ok)-1]), ErrInvalid, true)
@@ -516,10 +516,10 @@ func TestHotpathInflateErrors(t *testing.T) {
 	if err := c.Decode("z", sealByHand(t, c, "z", flagDeflate, ok), &s); err != nil || s.UserID != 1 {
 		t.Errorf("Decode of a compressed cookie: %v, %+v", err, s)
 	}
-	exact := zip(append([]byte("1"), bytes.Repeat([]byte(" "), MaxPayloadSize-1)...))
+	exact := zip(append([]byte("1"), bytes.Repeat([]byte(" "), DefaultMaxPayload-1)...))
 	var raw json.RawMessage
-	if err := c.Decode("z", sealByHand(t, c, "z", flagDeflate, exact), &raw); err != nil || len(raw) != MaxPayloadSize {
-		t.Errorf("Decode of exactly MaxPayloadSize bytes: %v", err)
+	if err := c.Decode("z", sealByHand(t, c, "z", flagDeflate, exact), &raw); err != nil || len(raw) != DefaultMaxPayload {
+		t.Errorf("Decode of exactly DefaultMaxPayload bytes: %v", err)
 	}
 }
 

@@ -405,7 +405,7 @@ func checkMaxAge(stderr io.Writer, cmd string, m maxAgeFlag) (time.Duration, int
 
 // maxInput caps what is read from stdin, in bytes: far above any cookie or
 // payload limit, so that the package reports the size, but bounded.
-const maxInput = 4 * cookieseal.MaxPayloadSize
+const maxInput = 4 * cookieseal.DefaultMaxPayload
 
 // readInput reads stdin up to maxInput bytes.
 func readInput(stdin io.Reader) ([]byte, error) {
