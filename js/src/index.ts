@@ -35,6 +35,7 @@ export {
   DEFAULT_MAX_CHUNKS,
   DEFAULT_MAX_HEADER_BYTES,
   type CookieOptions,
+  type CookieScope,
   type CookieSource,
   type HeaderSink,
   type Session,
