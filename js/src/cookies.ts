@@ -574,36 +574,39 @@ class Found {
     if (kept.length < 2 && !kept.includes(v)) kept.push(v)
   }
 
-  /** The attempts, in order, at most MAX_ATTEMPTS, each assembled only when asked for. */
+  /**
+   * The attempts, in order, at most MAX_ATTEMPTS, each assembled only when
+   * asked for: per head an attempt A (the first value of each part) and, when
+   * the head's text before its first "." is a count D and some part k < D has
+   * a second value, an attempt B (that second value where there is one),
+   * whether or not they then assemble.
+   */
   *attempts(maxLength: number): Generator<Candidate> {
     let n = 0
     for (const head of this.sealed.concat(this.others)) {
-      let count: number
-      try {
-        count = headCount(this.name, head, maxLength, this.maxParts)
-      } catch (e) {
-        yield { error: e as InvalidCookieError | CookieTooLargeError }
-        if (++n >= MAX_ATTEMPTS) return
-        continue
-      }
-      if (count === 0) {
-        yield { joined: head }
-        if (++n >= MAX_ATTEMPTS) return
-        continue
-      }
-      yield this.#assemble(head, count, 0, maxLength)
+      yield this.#assemble(head, 0, maxLength)
       if (++n >= MAX_ATTEMPTS) return
+      const dot = head.indexOf('.')
+      const d = dot < 0 ? 0 : Math.min(parseDecimal(head.slice(0, dot)), this.maxParts)
       let second = false
-      for (let k = 1; k < count; k++) if (this.parts[k]!.length > 1) second = true
+      for (let k = 1; k < d; k++) if (this.parts[k]!.length > 1) second = true
       if (second) {
-        yield this.#assemble(head, count, 1, maxLength)
+        yield this.#assemble(head, 1, maxLength)
         if (++n >= MAX_ATTEMPTS) return
       }
     }
   }
 
-  #assemble(head: string, count: number, which: number, maxLength: number): Candidate {
+  /** SPEC 10 reading step 5 for one attempt: which = 0 (A) or 1 (B). */
+  #assemble(head: string, which: number, maxLength: number): Candidate {
     const name = this.name
+    let count: number
+    try {
+      count = headCount(name, head, maxLength, this.maxParts)
+    } catch (e) {
+      return { error: e as InvalidCookieError | CookieTooLargeError }
+    }
+    if (count === 0) return { joined: head }
     let out = head.slice(head.indexOf('.') + 1)
     for (let i = 1; i < count; i++) {
       const kept = this.parts[i]!
