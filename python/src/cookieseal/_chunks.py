@@ -170,12 +170,13 @@ def attempts(name: str, cookies: Sequence[tuple[str, str]], max_parts: int) -> l
             break
         out.append((h, first))
         d, dot, _ = h.partition(".")
-        if not dot or not _count(d) or len(d) > len(str(max_parts)):
+        if not dot or not _DECIMAL.fullmatch(d):
             continue
-        count = int(d)
-        if count > max_parts:
-            continue
-        if any(len(kept.get(k, ())) > 1 for k in range(1, count)) and len(out) < MAX_ATTEMPTS:
+        # A count of any size (over max_parts too, which then fails as too
+        # large) makes attempt B when a part below it has a second value;
+        # kept parts are below max_parts, so a long count is never int()ed.
+        count = int(d) if len(d) <= _LIMIT_DIGITS else MAX_PARTS_LIMIT
+        if any(len(vs) > 1 for k, vs in kept.items() if k < count) and len(out) < MAX_ATTEMPTS:
             out.append((h, {k: vs[-1] for k, vs in kept.items()}))
     return out
 
