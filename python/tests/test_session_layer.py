@@ -275,12 +275,12 @@ def test_legacy_scopes_are_expired_first_on_write_and_delete() -> None:
     r = read_ok(lay, {"u": 1})
     out = lay.save(r, {"u": 2}, changed=True)
     assert [(c.name, c.scope.domain, c.scope.path, c.expire) for c in out] == [
-        ("session", "example.test", "/", True),
+        ("session", "Example.test", "/", True),
         ("session", None, "/app", True),
         ("session", None, "/", False),
     ]
     out = lay.save(r, {}, changed=True, emptied=True)
-    assert [(c.scope.domain, c.scope.path, c.expire) for c in out] == [("example.test", "/", True), (None, "/app", True), (None, "/", True)]
+    assert [(c.scope.domain, c.scope.path, c.expire) for c in out] == [("Example.test", "/", True), (None, "/app", True), (None, "/", True)]
 
 
 def test_a_bad_cookie_left_alone_is_not_deleted() -> None:

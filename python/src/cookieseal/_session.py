@@ -168,7 +168,7 @@ def _scope(domain: str | None, path: str | None) -> Scope:
     _check_attr("path", p)
     if not p.startswith("/"):
         raise ConfigError(f"cookieseal: path {p!r} must start with /")
-    return Scope(d.lower() if d else None, p)
+    return Scope(d, p)
 
 
 class SessionLayer:
@@ -312,7 +312,8 @@ class SessionLayer:
         """The cookies a response sets or expires for this session (S6.7):
 
         - an empty session: deleted when the handler emptied it and the
-          request carried it (S6.7, S6.8), otherwise nothing;
+          request carried it, always when the handler cleared it (logout,
+          S6.8), otherwise nothing;
         - renew (login, S6.5): sealed new, issued-at = created-at = now;
         - changed: issued-at now, created-at kept (S6.4);
         - unchanged: a due refresh or re-issue (S6.3), or the framework's
@@ -327,7 +328,11 @@ class SessionLayer:
         codec = self.codec
         now = codec.now()
         if not data:
-            if (emptied or changed) and read.carried:
+            # Logout (the handler cleared it) deletes always, so that a
+            # request that carried no cookie (a cross-site POST) still ends
+            # the session (S6.8); a session emptied otherwise is deleted when
+            # the request carried it (S6.7).
+            if emptied or changed and read.carried:
                 return self._delete(read)
             return []
         info = read.info
@@ -368,11 +373,7 @@ class SessionLayer:
         full = self.full_name
         out = [SetCookie(full, "", s, True) for s in self.legacy_scopes]
         out += [SetCookie(n, v, self.scope, False) for n, v in parts]
-        if read.carried:
-            stale = [k for k in read.sent if k >= len(parts)]
-        else:
-            stale = list(range(len(parts), _chunks.most_parts(full, codec.max_length, self.max_parts, self.max_header_bytes)))
-        out += [SetCookie(_chunks.part_name(full, k), "", self.scope, True) for k in stale]
+        out += [SetCookie(_chunks.part_name(full, k), "", self.scope, True) for k in self._stale(read, len(parts))]
         return out
 
     def _seal(self, data: Mapping[str, Any], issued: int, created: int) -> list[tuple[str, str]]:
@@ -385,8 +386,16 @@ class SessionLayer:
         full = self.full_name
         out = [SetCookie(full, "", s, True) for s in self.legacy_scopes]
         out.append(SetCookie(full, "", self.scope, True))
-        out += [SetCookie(_chunks.part_name(full, k), "", self.scope, True) for k in read.sent]
+        out += [SetCookie(_chunks.part_name(full, k), "", self.scope, True) for k in self._stale(read, 1)]
         return out
+
+    def _stale(self, read: Read, count: int) -> list[int]:
+        """S5.4: the parts k >= count to expire: those the request carried,
+        or, when it carried none of the session's cookies, every part a
+        value within the limits could use."""
+        if read.carried:
+            return [k for k in read.sent if k >= count]
+        return list(range(count, _chunks.most_parts(self.full_name, self.codec.max_length, self.max_parts, self.max_header_bytes)))
 
     # --- rendering --------------------------------------------------------
 
@@ -433,7 +442,8 @@ class SessionLayer:
                 domain = v.strip(" \t").lstrip(".").lower() or None
             elif k == "path":
                 path = v.strip(" \t")
-        return path is not None and Scope(domain, path) == self.scope
+        mine = (self.scope.domain or "").lstrip(".").lower() or None
+        return path == self.scope.path and domain == mine
 
 
 def cookie_header(values: Sequence[str]) -> str:
