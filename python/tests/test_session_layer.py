@@ -302,3 +302,18 @@ def test_render_and_replace() -> None:
     assert not lay.replaced("session=x; Path=/")  # host-only: another scope
     assert not lay.replaced("session=x")
     assert not lay.replaced("other=x; Path=/; Domain=example.test")
+
+
+def test_logout_deletes_even_when_the_request_carried_no_cookie() -> None:
+    # A cross-site form post does not send SameSite=Lax cookies: logout must
+    # still end the session (S6.8), and expire every part a value could use
+    # (S5.4).
+    lay = layer(max_header_bytes=20000)
+    r = lay.read("other=1")
+    assert r.outcome == "none" and not r.carried
+    out = lay.save(r, {}, changed=True, emptied=True)
+    n = _chunks.most_parts("session", 4096, 10, 20000)
+    assert n > 1
+    assert [(c.name, c.expire) for c in out] == [("session", True)] + [(f"session.{k}", True) for k in range(1, n)]
+    # emptied otherwise (not cleared) with nothing carried: nothing to delete
+    assert lay.save(r, {}, changed=True) == []
