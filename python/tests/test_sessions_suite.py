@@ -243,9 +243,21 @@ def same_json(a: Any, b: Any) -> bool:
 
 
 @pytest.mark.parametrize("integration,case", SUITE)
-def test_scenario(integration: str, case: dict[str, Any]) -> None:
+def test_scenario(integration: str, case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     cfg = Config(**case.get("config", {}))
+    opens = 0
+    real_open = Codec._open_info
+
+    def counted(codec: Codec, name: str, cookie: str, limit: int) -> Any:
+        nonlocal opens
+        opens += 1
+        return real_open(codec, name, cookie, limit)
+
+    monkeypatch.setattr(Codec, "_open_info", counted)
     seen = RUNNERS[integration](case, cfg)
+    monkeypatch.undo()
+    assert opens <= 4, f"{opens} opens for one read (S4.4: at most 4)"
+    assert opens >= 1 or case["expect"]["read"] != "ok", "the counter saw no open"
     expect = case["expect"]
     write_now = case.get("write_now") or case["now"]
     assert seen.status == (401 if case["action"] == "refuse" else 200), seen.status
