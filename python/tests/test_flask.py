@@ -744,3 +744,35 @@ def test_an_apps_own_line_for_the_session_in_its_scope_is_replaced() -> None:
     assert [h.split(";")[0] for h in lines if h.startswith("session=")][0] == "session=other-scope"
     assert any(h.startswith("theme=dark") for h in lines)
     assert sum(1 for h in lines if h.startswith("session=")) == 2
+
+
+def test_making_every_session_permanent_does_not_undo_a_refusal() -> None:
+    # A common pattern: session.permanent = True in before_request. Flask
+    # marks the session modified each time although nothing changed.
+    app, clock = permanent_app(COOKIESEAL_REFRESH_AGE=10)
+
+    @app.before_request
+    def permanent() -> None:
+        session.permanent = True
+
+    client = app.test_client()
+    client.get("/login")
+    clock.t = NOW + 11
+    for view in ("/refuse401", "/refuse"):
+        assert set_cookies(client.get(view)) == {}, view
+    assert "session" in set_cookies(client.get("/get"))  # accepted: SESSION_REFRESH_EACH_REQUEST
+
+
+def test_a_mutation_in_place_is_a_change() -> None:
+    app = make_app()
+
+    @app.route("/append")
+    def append():  # type: ignore[no-untyped-def]
+        session.setdefault("l", [])
+        session["l"].append(len(session["l"]))  # Flask's own interface needs modified = True here
+        return "ok"
+
+    client = app.test_client()
+    client.get("/append")
+    r = client.get("/append")
+    assert opened(app, set_cookies(r)["session"])[0] == {"l": [0, 1]}

@@ -80,7 +80,7 @@ from flask import session as current_session
 from flask.sessions import SecureCookieSession, SessionInterface
 from werkzeug.http import http_date
 
-from . import _chunks
+from . import _chunks, _json
 from ._codec import Codec, Info, generate_secret, secrets_from_env
 from ._errors import ConfigError, CookiesealError
 from ._session import Read, SessionLayer, split_prefix
@@ -111,6 +111,7 @@ class SealedSession(SecureCookieSession):
     cookieseal_renewed = False
     cookieseal_cleared = False
     _cookieseal_read: Read | None = None
+    _cookieseal_before: bytes = b"{}"
 
     def refuse(self) -> None:
         """The view does not accept this session: an unchanged session is
@@ -223,6 +224,7 @@ class SealedSessionInterface(SessionInterface):
         session.cookieseal_info = read.info
         session.cookieseal_error = read.error
         session._cookieseal_read = read
+        session._cookieseal_before = _json.dumps(read.data)
         return session
 
     def save_session(self, app: Flask, session: Any, response: Response) -> None:
@@ -233,10 +235,16 @@ class SealedSessionInterface(SessionInterface):
             return
         layer = self.layer(app)
         cleared = bool(getattr(session, "cookieseal_cleared", False))
+        data = dict(session)
+        # A change is a change of the values, not Flask's modified flag:
+        # `session.permanent = True` on every request (a common
+        # before_request) sets it without changing anything, and must not
+        # turn a refused session into a fresh cookie.
+        changed = _json.dumps(data) != getattr(session, "_cookieseal_before", b"{}")
         cookies = layer.save(
             read,
-            dict(session),
-            changed=bool(session.modified),
+            data,
+            changed=changed,
             emptied=cleared,
             renew=bool(getattr(session, "cookieseal_renewed", False)) or (cleared and bool(session)),
             refused=bool(getattr(session, "cookieseal_refused", False)),
