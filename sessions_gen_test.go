@@ -121,7 +121,7 @@ func (g *sessGen) kid(secret string) string {
 // resplit cuts v into n parts of about equal length: a value as a reader
 // accepts it, though a writer would use fewer parts (SPEC.md section 10:
 // readers do not check how a value was split).
-func resplit(full, v string, n int) []chunkPair {
+func sessResplit(full, v string, n int) []chunkPair {
 	var out []chunkPair
 	for k := range n {
 		p := v[k*len(v)/n : (k+1)*len(v)/n]
@@ -143,7 +143,7 @@ func (g *sessGen) writerSplit(full, v string, maxParts, budget int) []chunkPair 
 }
 
 // cookieHeader is the Cookie header of pairs, "; " between them.
-func cookieHeader(pairs ...[]chunkPair) string {
+func sessCookieHeader(pairs ...[]chunkPair) string {
 	var s []string
 	for _, ps := range pairs {
 		for _, p := range ps {
@@ -153,23 +153,21 @@ func cookieHeader(pairs ...[]chunkPair) string {
 	return strings.Join(s, "; ")
 }
 
-func one(name, value string) []chunkPair { return []chunkPair{{name, value}} }
-
 // sessConfigDefault is the configuration of a case unless it says otherwise.
 func sessConfigDefault() sessConfig {
 	return sessConfig{Name: "session", Prefix: "", Secrets: sessSecrets, MaxAge: 3600, MaxParts: 10, MaxHeaderBytes: 3072,
 		LegacyScopes: []sessScope{}}
 }
 
-type m = map[string]any
+type sessObj = map[string]any
 
 // Expectations.
 
-func readOK(session m, issued, created int64, kid string) sessExpect {
+func sessReadOK(session sessObj, issued, created int64, kid string) sessExpect {
 	return sessExpect{Read: "ok", Session: session, IssuedAt: issued, CreatedAt: created, KeyID: kid}
 }
 
-func readAs(class string) sessExpect { return sessExpect{Read: class} }
+func sessReadAs(class string) sessExpect { return sessExpect{Read: class} }
 
 func (e sessExpect) nothing() sessExpect {
 	e.Write, e.SetCookies = "nothing", []sessSetCookie{}
@@ -181,7 +179,7 @@ func (e sessExpect) writeError(class string) sessExpect {
 	return e
 }
 
-func (e sessExpect) sealed(session m, issued, created int64, kid string, parts int, cookies ...sessSetCookie) sessExpect {
+func (e sessExpect) sealed(session sessObj, issued, created int64, kid string, parts int, cookies ...sessSetCookie) sessExpect {
 	e.Write = "seal"
 	e.Sealed = &sessSealed{Session: session, IssuedAt: issued, CreatedAt: created, KeyID: kid, Parts: parts}
 	e.SetCookies = cookies
@@ -193,8 +191,8 @@ func (e sessExpect) deleted(cookies ...sessSetCookie) sessExpect {
 	return e
 }
 
-func setC(name string) sessSetCookie    { return sessSetCookie{name, "", "/", "set"} }
-func expireC(name string) sessSetCookie { return sessSetCookie{name, "", "/", "expire"} }
+func sessSetC(name string) sessSetCookie    { return sessSetCookie{name, "", "/", "set"} }
+func sessExpireC(name string) sessSetCookie { return sessSetCookie{name, "", "/", "expire"} }
 
 // add appends a case; config changes the default configuration.
 func (g *sessGen) add(k sessCase) {
@@ -215,7 +213,7 @@ func (g *sessGen) start(id string) string {
 	return id
 }
 
-func hdr(s string) *string { return &s }
+func sessHdr(s string) *string { return &s }
 
 // TestSessionsSuite generates testdata/sessions/*.json (with -update) or
 // checks that the files are what it generates.
@@ -274,8 +272,8 @@ func encodeSessFile(t *testing.T, f sessFile) []byte {
 	return []byte(out.String())
 }
 
-// latin1 returns the JSON string for header bytes: one character per byte.
-func latin1(b string) string {
+// sessLatin1 returns the JSON string for header bytes: one character per byte.
+func sessLatin1(b string) string {
 	r := make([]rune, len(b))
 	for i := range len(b) {
 		r[i] = rune(b[i])
@@ -296,21 +294,21 @@ func sessHeaderCases(t *testing.T) sessFile {
 		"not tokens, values with forbidden bytes."+sessDescriptionTail)
 	s1 := sessSecrets[0]
 	k1 := g.kid(s1)
-	alice := m{"user": "alice"}
-	mallory := m{"user": "mallory"}
+	alice := sessObj{"user": "alice"}
+	mallory := sessObj{"user": "mallory"}
 	// ok reads alice's session, sealed for the cookie "session".
 	ok := func(id, spec, desc string, header func(r string) string) {
 		g.start(id)
 		r := g.seal("session", s1, alice, sessNow-100, sessNow-1000)
-		g.add(sessCase{ID: id, Spec: spec, Description: desc, Config: sessConfigDefault(), Header: hdr(latin1(header(r))), Action: "keep",
-			Expect: readOK(alice, sessNow-100, sessNow-1000, k1).nothing()})
+		g.add(sessCase{ID: id, Spec: spec, Description: desc, Config: sessConfigDefault(), Header: sessHdr(sessLatin1(header(r))), Action: "keep",
+			Expect: sessReadOK(alice, sessNow-100, sessNow-1000, k1).nothing()})
 	}
 	// bad reads nothing (none) or fails (class) with alice's session in the header.
 	bad := func(id, spec, class, desc string, header func(r string) string) {
 		g.start(id)
 		r := g.seal("session", s1, alice, sessNow-100, sessNow-1000)
-		g.add(sessCase{ID: id, Spec: spec, Description: desc, Config: sessConfigDefault(), Header: hdr(latin1(header(r))), Action: "keep",
-			Expect: readAs(class).nothing()})
+		g.add(sessCase{ID: id, Spec: spec, Description: desc, Config: sessConfigDefault(), Header: sessHdr(sessLatin1(header(r))), Action: "keep",
+			Expect: sessReadAs(class).nothing()})
 	}
 	ok("header/ok-among-other-cookies", "S2.6", "the session among other cookies", func(r string) string { return "theme=dark; session=" + r + "; lang=en" })
 	ok("header/ows-around-pieces", "S2.2", "SP and HTAB around every piece are removed", func(r string) string {
@@ -372,13 +370,13 @@ func sessHeaderCases(t *testing.T) sessFile {
 		id := g.start("header/" + c.id + "-host-prefix-alone")
 		evil := g.seal("__Host-session", s1, mallory, sessNow-50, sessNow-50)
 		g.add(sessCase{ID: id, Spec: "S2.4", Description: "a cookie named " + c.label + " then __Host-session (set by a sibling subdomain) is not the session: no session",
-			Config: host, Header: hdr(latin1(c.b + "__Host-session=" + evil)), Action: "keep", Expect: readAs("none").nothing()})
+			Config: host, Header: sessHdr(sessLatin1(c.b + "__Host-session=" + evil)), Action: "keep", Expect: sessReadAs("none").nothing()})
 		id = g.start("header/" + c.id + "-host-prefix-before-real")
 		evil = g.seal("__Host-session", s1, mallory, sessNow-50, sessNow-50)
 		real := g.seal("__Host-session", s1, alice, sessNow-100, sessNow-1000)
 		g.add(sessCase{ID: id, Spec: "S2.4", Description: "the same cookie holding another valid session, sent before the real __Host-session: the real one is read",
-			Config: host, Header: hdr(latin1(c.b + "__Host-session=" + evil + "; __Host-session=" + real)), Action: "keep",
-			Expect: readOK(alice, sessNow-100, sessNow-1000, k1).nothing()})
+			Config: host, Header: sessHdr(sessLatin1(c.b + "__Host-session=" + evil + "; __Host-session=" + real)), Action: "keep",
+			Expect: sessReadOK(alice, sessNow-100, sessNow-1000, k1).nothing()})
 	}
 	return g.file
 }
@@ -389,14 +387,14 @@ func sessPartsCases(t *testing.T) sessFile {
 		"attempts A and B, the cap of 4 attempts, the part limit, large attack headers (header_pieces)."+sessDescriptionTail)
 	s1 := sessSecrets[0]
 	k1 := g.kid(s1)
-	alice := m{"user": "alice"}
+	alice := sessObj{"user": "alice"}
 	cfg := sessConfigDefault()
 	wide := sessConfigDefault() // a deployment that writes two parts
 	wide.MaxHeaderBytes = 8192
 	real := func() string { return g.seal("session", s1, alice, sessNow-100, sessNow-1000) }
-	aliceOK := readOK(alice, sessNow-100, sessNow-1000, k1).nothing()
+	aliceOK := sessReadOK(alice, sessNow-100, sessNow-1000, k1).nothing()
 	keep := func(id, spec, desc string, c sessConfig, header string, e sessExpect) {
-		g.add(sessCase{ID: id, Spec: spec, Description: desc, Config: c, Header: hdr(header), Action: "keep", Expect: e})
+		g.add(sessCase{ID: id, Spec: spec, Description: desc, Config: c, Header: sessHdr(header), Action: "keep", Expect: e})
 	}
 
 	id := g.start("parts/garbage-head-first")
@@ -415,7 +413,7 @@ func sessPartsCases(t *testing.T) sessFile {
 	id = g.start("parts/four-bogus-heads")
 	keep(id, "S4.4", "four such heads, then the real one: the attempts stop at 4, and the outcome is the first failure", cfg,
 		"session="+g.bogus(s1, 0)+"; session="+g.bogus(s1, 1)+"; session="+g.bogus(s1, 2)+"; session="+g.bogus(s1, 3)+"; session="+real(),
-		readAs("invalid").nothing())
+		sessReadAs("invalid").nothing())
 	id = g.start("parts/bogus-heads-after-real")
 	r := real()
 	var after strings.Builder
@@ -425,53 +423,53 @@ func sessPartsCases(t *testing.T) sessFile {
 	keep(id, "S4.6", "the real session first, then five bogus heads: the first attempt opens", cfg, "session="+r+after.String(), aliceOK)
 	id = g.start("parts/first-failure-class")
 	keep(id, "S4.6", "a head sealed under a key not in the ring, then a bogus one: nothing opens, the outcome is the first attempt's failure", cfg,
-		"session="+g.seal("session", sessRetired, alice, sessNow-100, sessNow-100)+"; session="+g.bogus(s1, 0), readAs("unknown_key").nothing())
+		"session="+g.seal("session", sessRetired, alice, sessNow-100, sessNow-100)+"; session="+g.bogus(s1, 0), sessReadAs("unknown_key").nothing())
 	id = g.start("parts/one-part-head-ignores-parts")
 	keep(id, "S4.4", "a head without \".\" is one attempt: parts beside it are ignored", cfg, "session="+real()+"; session.1=junk; session.1=more", aliceOK)
 	id = g.start("parts/parts-without-head")
-	keep(id, "S4.1", "parts but no head: no session", cfg, cookieHeader(resplit("session", real(), 3)[1:]), readAs("none").nothing())
+	keep(id, "S4.1", "parts but no head: no session", cfg, sessCookieHeader(sessResplit("session", real(), 3)[1:]), sessReadAs("none").nothing())
 
 	// Two parts, as a writer with max_header_bytes 8192 cuts them.
-	big := m{"user": "alice", "notes": sessNoise("parts notes", 3600)}
+	big := sessObj{"user": "alice", "notes": sessNoise("parts notes", 3600)}
 	id = g.start("parts/two-parts")
 	two := g.writerSplit("session", g.seal("session", s1, big, sessNow-100, sessNow-1000), 10, 8192)
-	keep(id, "S4.5", "a session in two full parts", wide, cookieHeader(two), readOK(big, sessNow-100, sessNow-1000, k1).nothing())
+	keep(id, "S4.5", "a session in two full parts", wide, sessCookieHeader(two), sessReadOK(big, sessNow-100, sessNow-1000, k1).nothing())
 	id = g.start("parts/planted-part-first")
 	two = g.writerSplit("session", g.seal("session", s1, big, sessNow-100, sessNow-1000), 10, 8192)
 	planted := []chunkPair{{"session.1", strings.Repeat("B", len(two[1].Value))}}
 	keep(id, "S4.4", "a planted session.1 sent before the real one: attempt A fails, attempt B (the second value of session.1) opens", wide,
-		cookieHeader(planted, two), readOK(big, sessNow-100, sessNow-1000, k1).nothing())
+		sessCookieHeader(planted, two), sessReadOK(big, sessNow-100, sessNow-1000, k1).nothing())
 	id = g.start("parts/planted-part-after")
 	two = g.writerSplit("session", g.seal("session", s1, big, sessNow-100, sessNow-1000), 10, 8192)
 	keep(id, "S4.3", "a planted session.1 after the real one: attempt A opens", wide,
-		cookieHeader(two, planted), readOK(big, sessNow-100, sessNow-1000, k1).nothing())
+		sessCookieHeader(two, planted), sessReadOK(big, sessNow-100, sessNow-1000, k1).nothing())
 	id = g.start("parts/old-scope-parts-first")
-	old := resplit("session", g.seal("session", sessRetired, m{"user": "old"}, sessNow-5000, sessNow-5000), 2)
-	cur := resplit("session", g.seal("session", s1, alice, sessNow-100, sessNow-1000), 2)
+	old := sessResplit("session", g.seal("session", sessRetired, sessObj{"user": "old"}, sessNow-5000, sessNow-5000), 2)
+	cur := sessResplit("session", g.seal("session", s1, alice, sessNow-100, sessNow-1000), 2)
 	keep(id, "S4.4", "an earlier deployment's session and parts (another Domain or Path, sent first), then the current one: attempts old A, old B, new A fail, new B opens", cfg,
-		cookieHeader(old, cur), aliceOK)
+		sessCookieHeader(old, cur), aliceOK)
 	id = g.start("parts/non-canonical-part-name")
 	keep(id, "S4.3", "session.01 is not part 1: the part is missing", cfg,
-		strings.Replace(cookieHeader(resplit("session", real(), 2)), "session.1=", "session.01=", 1), readAs("invalid").nothing())
+		strings.Replace(sessCookieHeader(sessResplit("session", real(), 2)), "session.1=", "session.01=", 1), sessReadAs("invalid").nothing())
 	id = g.start("parts/missing-part")
-	three := resplit("session", real(), 3)
-	keep(id, "S4.5", "a head counting 3 parts with session.2 missing: invalid", cfg, cookieHeader(three[:2]), readAs("invalid").nothing())
+	three := sessResplit("session", real(), 3)
+	keep(id, "S4.5", "a head counting 3 parts with session.2 missing: invalid", cfg, sessCookieHeader(three[:2]), sessReadAs("invalid").nothing())
 	id = g.start("parts/resplit-parts")
 	keep(id, "S4.5", "a value cut into 3 parts that a writer would have written in one: readers do not check how a value was split", cfg,
-		cookieHeader(resplit("session", real(), 3)), aliceOK)
+		sessCookieHeader(sessResplit("session", real(), 3)), aliceOK)
 
 	// The part limit.
 	small := sessConfigDefault()
 	small.MaxParts = 2
 	id = g.start("parts/count-above-max-parts")
-	keep(id, "S4.7", "a session in 3 parts read with max_parts 2: too large", small, cookieHeader(resplit("session", real(), 3)), readAs("too_large").nothing())
+	keep(id, "S4.7", "a session in 3 parts read with max_parts 2: too large", small, sessCookieHeader(sessResplit("session", real(), 3)), sessReadAs("too_large").nothing())
 	id = g.start("parts/twelve-parts-default-reader")
-	twelve := resplit("session", real(), 12)
-	keep(id, "S4.7", "a session in 12 parts read with the default max_parts 10: too large", cfg, cookieHeader(twelve), readAs("too_large").nothing())
+	twelve := sessResplit("session", real(), 12)
+	keep(id, "S4.7", "a session in 12 parts read with the default max_parts 10: too large", cfg, sessCookieHeader(twelve), sessReadAs("too_large").nothing())
 	id = g.start("parts/twelve-parts-reader-12")
 	twelveCfg := sessConfigDefault()
 	twelveCfg.MaxParts = 12
-	keep(id, "S4.5", "the same session in 12 parts read with max_parts 12 opens", twelveCfg, cookieHeader(resplit("session", real(), 12)), aliceOK)
+	keep(id, "S4.5", "the same session in 12 parts read with max_parts 12 opens", twelveCfg, sessCookieHeader(sessResplit("session", real(), 12)), aliceOK)
 
 	// Large attack headers: many tiny heads that look sealed under the
 	// ring's key and count parts of about 4 KB, so that a reader that
@@ -500,7 +498,7 @@ func sessPartsCases(t *testing.T) sessFile {
 		heads = append(heads, sessPiece{"session=10." + tiny + string(c) + ";", 690})
 	}
 	attack(id, "S4.4", "four distinct tiny heads, 690 copies each, 9 parts of about 4 KB, then the real session (about 95 KB): four attempts, none opens; the real session is never tried",
-		cfg, heads, 10, real(), readAs("invalid").nothing())
+		cfg, heads, 10, real(), sessReadAs("invalid").nothing())
 	return g.file
 }
 
@@ -518,47 +516,47 @@ func sessPrefixCases(t *testing.T) sessFile {
 		"and writing; a cookie under another name is not the session."+sessDescriptionTail)
 	s1 := sessSecrets[0]
 	k1 := g.kid(s1)
-	alice := m{"user": "alice"}
-	mallory := m{"user": "mallory"}
+	alice := sessObj{"user": "alice"}
+	mallory := sessObj{"user": "mallory"}
 	for _, p := range []struct{ prefix, slug string }{{"__Host-", "host"}, {"__Secure-", "secure"}} {
 		c := sessConfigDefault()
 		c.Prefix = p.prefix
 		full := p.prefix + "session"
-		add := func(id, spec, desc, header, action string, values m, e sessExpect) {
-			g.add(sessCase{ID: id, Spec: spec, Description: desc, Config: c, Header: hdr(header), Action: action, Values: values, Expect: e})
+		add := func(id, spec, desc, header, action string, values sessObj, e sessExpect) {
+			g.add(sessCase{ID: id, Spec: spec, Description: desc, Config: c, Header: sessHdr(header), Action: action, Values: values, Expect: e})
 		}
 		id := g.start("prefixes/" + p.slug + "-read")
 		add(id, "S3.2", "the session is read under "+full, full+"="+g.seal(full, s1, alice, sessNow-100, sessNow-1000), "keep", nil,
-			readOK(alice, sessNow-100, sessNow-1000, k1).nothing())
+			sessReadOK(alice, sessNow-100, sessNow-1000, k1).nothing())
 		id = g.start("prefixes/" + p.slug + "-unprefixed-is-not-the-session")
 		add(id, "S3.2", "with prefix "+p.prefix+", a valid session under the unprefixed name session is not the session",
-			"session="+g.seal("session", s1, alice, sessNow-100, sessNow-1000), "keep", nil, readAs("none").nothing())
+			"session="+g.seal("session", s1, alice, sessNow-100, sessNow-1000), "keep", nil, sessReadAs("none").nothing())
 		id = g.start("prefixes/" + p.slug + "-unprefixed-then-prefixed")
 		add(id, "S3.2", "a valid session under session, then the real one under "+full+": the real one",
 			"session="+g.seal("session", s1, mallory, sessNow-50, sessNow-50)+"; "+full+"="+g.seal(full, s1, alice, sessNow-100, sessNow-1000), "keep", nil,
-			readOK(alice, sessNow-100, sessNow-1000, k1).nothing())
+			sessReadOK(alice, sessNow-100, sessNow-1000, k1).nothing())
 		id = g.start("prefixes/" + p.slug + "-sealed-for-unprefixed-name")
 		add(id, "S1", "a value sealed for the name session, sent as "+full+": the AD holds the full name, so it does not open",
-			full+"="+g.seal("session", s1, alice, sessNow-100, sessNow-1000), "keep", nil, readAs("invalid").nothing())
+			full+"="+g.seal("session", s1, alice, sessNow-100, sessNow-1000), "keep", nil, sessReadAs("invalid").nothing())
 		id = g.start("prefixes/" + p.slug + "-lowercase-prefix")
 		add(id, "S3.2", "the prefix in another letter case is another cookie",
-			strings.ToLower(p.prefix)+"session="+g.seal(full, s1, alice, sessNow-100, sessNow-1000), "keep", nil, readAs("none").nothing())
+			strings.ToLower(p.prefix)+"session="+g.seal(full, s1, alice, sessNow-100, sessNow-1000), "keep", nil, sessReadAs("none").nothing())
 		id = g.start("prefixes/" + p.slug + "-set")
-		add(id, "S3.2", "set writes "+full+", sealed for the full name", full+"="+g.seal(full, s1, alice, sessNow-100, sessNow-1000), "set", m{"cart": 2},
-			readOK(alice, sessNow-100, sessNow-1000, k1).sealed(m{"user": "alice", "cart": 2}, sessNow, sessNow-1000, k1, 1, setC(full)))
+		add(id, "S3.2", "set writes "+full+", sealed for the full name", full+"="+g.seal(full, s1, alice, sessNow-100, sessNow-1000), "set", sessObj{"cart": 2},
+			sessReadOK(alice, sessNow-100, sessNow-1000, k1).sealed(sessObj{"user": "alice", "cart": 2}, sessNow, sessNow-1000, k1, 1, sessSetC(full)))
 		id = g.start("prefixes/" + p.slug + "-login-no-cookie")
-		add(id, "S3.2", "login with no cookie writes "+full, "", "login", m{"user": "alice"},
-			readAs("none").sealed(m{"user": "alice"}, sessNow, sessNow, k1, 1, setC(full)))
+		add(id, "S3.2", "login with no cookie writes "+full, "", "login", sessObj{"user": "alice"},
+			sessReadAs("none").sealed(sessObj{"user": "alice"}, sessNow, sessNow, k1, 1, sessSetC(full)))
 		id = g.start("prefixes/" + p.slug + "-logout")
 		add(id, "S6.8", "logout expires "+full, full+"="+g.seal(full, s1, alice, sessNow-100, sessNow-1000), "logout", nil,
-			readOK(alice, sessNow-100, sessNow-1000, k1).deleted(expireC(full)))
+			sessReadOK(alice, sessNow-100, sessNow-1000, k1).deleted(sessExpireC(full)))
 		id = g.start("prefixes/" + p.slug + "-parts")
-		add(id, "S3.4", "the parts of "+full+" are "+full+".1, ...", cookieHeader(resplit(full, g.seal(full, s1, alice, sessNow-100, sessNow-1000), 2)), "keep", nil,
-			readOK(alice, sessNow-100, sessNow-1000, k1).nothing())
+		add(id, "S3.4", "the parts of "+full+" are "+full+".1, ...", sessCookieHeader(sessResplit(full, g.seal(full, s1, alice, sessNow-100, sessNow-1000), 2)), "keep", nil,
+			sessReadOK(alice, sessNow-100, sessNow-1000, k1).nothing())
 		id = g.start("prefixes/" + p.slug + "-unprefixed-parts")
-		parts := resplit(full, g.seal(full, s1, alice, sessNow-100, sessNow-1000), 2)
+		parts := sessResplit(full, g.seal(full, s1, alice, sessNow-100, sessNow-1000), 2)
 		parts[1].Name = "session.1"
-		add(id, "S3.4", "session.1 is not a part of "+full+": part 1 is missing", cookieHeader(parts), "keep", nil, readAs("invalid").nothing())
+		add(id, "S3.4", "session.1 is not a part of "+full+": part 1 is missing", sessCookieHeader(parts), "keep", nil, sessReadAs("invalid").nothing())
 	}
 	// A value that takes two parts under a prefix.
 	c := sessConfigDefault()
@@ -566,15 +564,15 @@ func sessPrefixCases(t *testing.T) sessFile {
 	id := g.start("prefixes/host-set-two-parts")
 	notes := sessNoise("prefixes notes", 3600)
 	g.add(sessCase{ID: id, Spec: "S3.4", Description: "a value written in two parts under a prefix: __Host-session and __Host-session.1", Config: c,
-		Header: hdr(""), Action: "login", Values: m{"user": "alice", "notes": notes},
-		Expect: readAs("none").sealed(m{"user": "alice", "notes": notes}, sessNow, sessNow, k1, 2, setC("__Host-session"), setC("__Host-session.1"))})
+		Header: sessHdr(""), Action: "login", Values: sessObj{"user": "alice", "notes": notes},
+		Expect: sessReadAs("none").sealed(sessObj{"user": "alice", "notes": notes}, sessNow, sessNow, k1, 2, sessSetC("__Host-session"), sessSetC("__Host-session.1"))})
 	// Plain-http development: no Secure, no prefix.
 	c = sessConfigDefault()
 	c.Insecure = true
 	id = g.start("prefixes/insecure-set")
 	g.add(sessCase{ID: id, Spec: "S3.3", Description: "an insecure configuration writes session without the Secure attribute", Config: c,
-		Header: hdr("session=" + g.seal("session", s1, alice, sessNow-100, sessNow-1000)), Action: "set", Values: m{"cart": 1},
-		Expect: readOK(alice, sessNow-100, sessNow-1000, k1).sealed(m{"user": "alice", "cart": 1}, sessNow, sessNow-1000, k1, 1, setC("session"))})
+		Header: sessHdr("session=" + g.seal("session", s1, alice, sessNow-100, sessNow-1000)), Action: "set", Values: sessObj{"cart": 1},
+		Expect: sessReadOK(alice, sessNow-100, sessNow-1000, k1).sealed(sessObj{"user": "alice", "cart": 1}, sessNow, sessNow-1000, k1, 1, sessSetC("session"))})
 	return g.file
 }
 
@@ -585,14 +583,14 @@ func sessLifecycleCases(t *testing.T) sessFile {
 	s1, s2 := sessSecrets[0], sessSecrets[1]
 	k1 := g.kid(s1)
 	k2 := g.kid(s2)
-	alice := m{"user": "alice"}
+	alice := sessObj{"user": "alice"}
 	const N = sessNow
 	type lc struct {
 		id, spec, desc string
 		config         func(c *sessConfig)
 		header         func() string
 		action         string
-		values         m
+		values         sessObj
 		writeNow       int64
 		expect         sessExpect
 	}
@@ -606,9 +604,9 @@ func sessLifecycleCases(t *testing.T) sessFile {
 		if k.header != nil {
 			h = k.header()
 		}
-		g.add(sessCase{ID: id, Spec: k.spec, Description: k.desc, Config: c, Header: hdr(h), Action: k.action, Values: k.values, WriteNow: k.writeNow, Expect: k.expect})
+		g.add(sessCase{ID: id, Spec: k.spec, Description: k.desc, Config: c, Header: sessHdr(h), Action: k.action, Values: k.values, WriteNow: k.writeNow, Expect: k.expect})
 	}
-	cookie := func(secret string, v m, issued, created int64) func() string {
+	cookie := func(secret string, v sessObj, issued, created int64) func() string {
 		return func() string { return "session=" + g.seal("session", secret, v, issued, created) }
 	}
 	refresh := func(c *sessConfig) { c.RefreshAge = 600 }
@@ -619,117 +617,123 @@ func sessLifecycleCases(t *testing.T) sessFile {
 	legacyExpiries := []sessSetCookie{{"session", "example.com", "/", "expire"}, {"session", "", "/app", "expire"}}
 	big := sessNoise("lifecycle notes", 9000)
 	threeParts := func() string {
-		return cookieHeader(resplit("session", g.seal("session", s1, alice, N-100, N-1000), 3))
+		return sessCookieHeader(sessResplit("session", g.seal("session", s1, alice, N-100, N-1000), 3))
 	}
 
 	for _, k := range []lc{
 		{id: "keep-nothing-due", spec: "S6.1", desc: "keep with nothing due: a read writes nothing",
-			header: cookie(s1, alice, N-100, N-1000), action: "keep", expect: readOK(alice, N-100, N-1000, k1).nothing()},
-		{id: "keep-no-cookie", spec: "S6.1", desc: "keep with no cookie: nothing", action: "keep", expect: readAs("none").nothing()},
+			header: cookie(s1, alice, N-100, N-1000), action: "keep", expect: sessReadOK(alice, N-100, N-1000, k1).nothing()},
+		{id: "keep-no-cookie", spec: "S6.1", desc: "keep with no cookie: nothing", action: "keep", expect: sessReadAs("none").nothing()},
 		{id: "keep-expired", spec: "S6.2", desc: "an expired cookie and keep: the error, nothing written",
-			header: cookie(s1, alice, N-3601, N-3601), action: "keep", expect: readAs("expired").nothing()},
+			header: cookie(s1, alice, N-3601, N-3601), action: "keep", expect: sessReadAs("expired").nothing()},
 		{id: "keep-max-age-boundary", spec: "S6.1", desc: "a cookie exactly max_age old still opens",
-			header: cookie(s1, alice, N-3600, N-3600), action: "keep", expect: readOK(alice, N-3600, N-3600, k1).nothing()},
+			header: cookie(s1, alice, N-3600, N-3600), action: "keep", expect: sessReadOK(alice, N-3600, N-3600, k1).nothing()},
 		{id: "keep-bad-cookie", spec: "S6.2", desc: "a cookie that is not sealed and keep: invalid, nothing written",
-			header: func() string { return "session=garbage" }, action: "keep", expect: readAs("invalid").nothing()},
+			header: func() string { return "session=garbage" }, action: "keep", expect: sessReadAs("invalid").nothing()},
 		{id: "keep-unknown-key", spec: "S6.2", desc: "a cookie sealed under a key not in the ring: unknown_key, nothing written",
-			header: cookie(sessRetired, alice, N-100, N-100), action: "keep", expect: readAs("unknown_key").nothing()},
+			header: cookie(sessRetired, alice, N-100, N-100), action: "keep", expect: sessReadAs("unknown_key").nothing()},
 		{id: "keep-past-max-lifetime", spec: "S6.2", desc: "a session older than max_lifetime (from created-at) reads as expired",
-			config: lifetime, header: cookie(s1, alice, N-100, N-7201), action: "keep", expect: readAs("expired").nothing()},
+			config: lifetime, header: cookie(s1, alice, N-100, N-7201), action: "keep", expect: sessReadAs("expired").nothing()},
 		{id: "keep-rotation", spec: "S6.3", desc: "keep of a cookie sealed under the second secret: re-issued under the first, issued-at and created-at kept",
 			header: cookie(s2, alice, N-600, N-1200), action: "keep",
-			expect: readOK(alice, N-600, N-1200, k2).sealed(alice, N-600, N-1200, k1, 1, setC("session"))},
+			expect: sessReadOK(alice, N-600, N-1200, k2).sealed(alice, N-600, N-1200, k1, 1, sessSetC("session"))},
 		{id: "keep-rotation-max-age-attribute", spec: "S5.2", desc: "a rotation re-issue of a cookie issued 3000 s ago keeps its issued-at; its Set-Cookie has Max-Age=3600 (max_age), not what is left",
 			header: cookie(s2, alice, N-3000, N-3000), action: "keep",
-			expect: readOK(alice, N-3000, N-3000, k2).sealed(alice, N-3000, N-3000, k1, 1, setC("session"))},
+			expect: sessReadOK(alice, N-3000, N-3000, k2).sealed(alice, N-3000, N-3000, k1, 1, sessSetC("session"))},
 		{id: "keep-refresh", spec: "S6.3", desc: "keep once refresh_age has passed: issued-at becomes now, created-at is kept",
 			config: refresh, header: cookie(s1, alice, N-900, N-2000), action: "keep",
-			expect: readOK(alice, N-900, N-2000, k1).sealed(alice, N, N-2000, k1, 1, setC("session"))},
+			expect: sessReadOK(alice, N-900, N-2000, k1).sealed(alice, N, N-2000, k1, 1, sessSetC("session"))},
 		{id: "keep-refresh-boundary", spec: "S6.3", desc: "now - issued-at equal to refresh_age: a refresh is due",
 			config: refresh, header: cookie(s1, alice, N-600, N-600), action: "keep",
-			expect: readOK(alice, N-600, N-600, k1).sealed(alice, N, N-600, k1, 1, setC("session"))},
+			expect: sessReadOK(alice, N-600, N-600, k1).sealed(alice, N, N-600, k1, 1, sessSetC("session"))},
 		{id: "keep-refresh-not-yet", spec: "S6.3", desc: "one second before refresh_age: nothing",
-			config: refresh, header: cookie(s1, alice, N-599, N-599), action: "keep", expect: readOK(alice, N-599, N-599, k1).nothing()},
+			config: refresh, header: cookie(s1, alice, N-599, N-599), action: "keep", expect: sessReadOK(alice, N-599, N-599, k1).nothing()},
 		{id: "keep-rotation-and-refresh", spec: "S6.3", desc: "both due: issued-at now, created-at kept, the first key",
 			config: refresh, header: cookie(s2, alice, N-900, N-2000), action: "keep",
-			expect: readOK(alice, N-900, N-2000, k2).sealed(alice, N, N-2000, k1, 1, setC("session"))},
+			expect: sessReadOK(alice, N-900, N-2000, k2).sealed(alice, N, N-2000, k1, 1, sessSetC("session"))},
 		{id: "refuse-rotation-due", spec: "S6.7", desc: "the handler refuses a session whose re-issue is due: nothing written",
-			header: cookie(s2, alice, N-600, N-1200), action: "refuse", expect: readOK(alice, N-600, N-1200, k2).nothing()},
+			header: cookie(s2, alice, N-600, N-1200), action: "refuse", expect: sessReadOK(alice, N-600, N-1200, k2).nothing()},
 		{id: "refuse-refresh-due", spec: "S6.7", desc: "the handler refuses a session whose refresh is due: nothing written",
-			config: refresh, header: cookie(s1, alice, N-900, N-2000), action: "refuse", expect: readOK(alice, N-900, N-2000, k1).nothing()},
+			config: refresh, header: cookie(s1, alice, N-900, N-2000), action: "refuse", expect: sessReadOK(alice, N-900, N-2000, k1).nothing()},
 		{id: "set", spec: "S6.4", desc: "set: the values added, issued-at now, created-at kept",
-			header: cookie(s1, alice, N-100, N-500), action: "set", values: m{"cart": 3, "beta": true},
-			expect: readOK(alice, N-100, N-500, k1).sealed(m{"user": "alice", "cart": 3, "beta": true}, N, N-500, k1, 1, setC("session"))},
+			header: cookie(s1, alice, N-100, N-500), action: "set", values: sessObj{"cart": 3, "beta": true},
+			expect: sessReadOK(alice, N-100, N-500, k1).sealed(sessObj{"user": "alice", "cart": 3, "beta": true}, N, N-500, k1, 1, sessSetC("session"))},
 		{id: "set-replaces-member", spec: "S6.4", desc: "set of a member the session has replaces its value",
-			header: cookie(s1, alice, N-100, N-500), action: "set", values: m{"user": "bob"},
-			expect: readOK(alice, N-100, N-500, k1).sealed(m{"user": "bob"}, N, N-500, k1, 1, setC("session"))},
+			header: cookie(s1, alice, N-100, N-500), action: "set", values: sessObj{"user": "bob"},
+			expect: sessReadOK(alice, N-100, N-500, k1).sealed(sessObj{"user": "bob"}, N, N-500, k1, 1, sessSetC("session"))},
 		{id: "set-rotation", spec: "S6.4", desc: "set on a cookie sealed under the second secret: the first key seals, created-at kept",
-			header: cookie(s2, alice, N-100, N-500), action: "set", values: m{"cart": 1},
-			expect: readOK(alice, N-100, N-500, k2).sealed(m{"user": "alice", "cart": 1}, N, N-500, k1, 1, setC("session"))},
+			header: cookie(s2, alice, N-100, N-500), action: "set", values: sessObj{"cart": 1},
+			expect: sessReadOK(alice, N-100, N-500, k2).sealed(sessObj{"user": "alice", "cart": 1}, N, N-500, k1, 1, sessSetC("session"))},
 		{id: "set-no-cookie", spec: "S6.4", desc: "set with no cookie: a new session, issued-at and created-at now",
-			action: "set", values: m{"cart": 1}, expect: readAs("none").sealed(m{"cart": 1}, N, N, k1, 1, setC("session"))},
+			action: "set", values: sessObj{"cart": 1}, expect: sessReadAs("none").sealed(sessObj{"cart": 1}, N, N, k1, 1, sessSetC("session"))},
 		{id: "set-expired-cookie", spec: "S6.2", desc: "set with an expired cookie: the handler had an empty session, so a new session holds the values only",
-			header: cookie(s1, alice, N-4000, N-4000), action: "set", values: m{"cart": 1},
-			expect: readAs("expired").sealed(m{"cart": 1}, N, N, k1, 1, setC("session"))},
+			header: cookie(s1, alice, N-4000, N-4000), action: "set", values: sessObj{"cart": 1},
+			expect: sessReadAs("expired").sealed(sessObj{"cart": 1}, N, N, k1, 1, sessSetC("session"))},
 		{id: "set-bad-cookie", spec: "S6.2", desc: "set with a cookie that does not open: a new session",
-			header: func() string { return "session=garbage" }, action: "set", values: m{"cart": 1},
-			expect: readAs("invalid").sealed(m{"cart": 1}, N, N, k1, 1, setC("session"))},
+			header: func() string { return "session=garbage" }, action: "set", values: sessObj{"cart": 1},
+			expect: sessReadAs("invalid").sealed(sessObj{"cart": 1}, N, N, k1, 1, sessSetC("session"))},
 		{id: "set-future-created", spec: "S6.4", desc: "set on a cookie issued 30 s in the future (a server clock ahead): it opens, and created-at becomes now",
-			header: cookie(s1, alice, N+30, N+30), action: "set", values: m{"cart": 1},
-			expect: readOK(alice, N+30, N+30, k1).sealed(m{"user": "alice", "cart": 1}, N, N, k1, 1, setC("session"))},
+			header: cookie(s1, alice, N+30, N+30), action: "set", values: sessObj{"cart": 1},
+			expect: sessReadOK(alice, N+30, N+30, k1).sealed(sessObj{"user": "alice", "cart": 1}, N, N, k1, 1, sessSetC("session"))},
 		{id: "skew-60s", spec: "S6.4", desc: "a cookie issued 60 s in the future opens (SPEC.md 4.7)",
-			header: cookie(s1, alice, N+60, N+60), action: "keep", expect: readOK(alice, N+60, N+60, k1).nothing()},
+			header: cookie(s1, alice, N+60, N+60), action: "keep", expect: sessReadOK(alice, N+60, N+60, k1).nothing()},
 		{id: "skew-61s", spec: "S6.4", desc: "a cookie issued 61 s in the future is invalid (SPEC.md 4.7)",
-			header: cookie(s1, alice, N+61, N+61), action: "keep", expect: readAs("invalid").nothing()},
+			header: cookie(s1, alice, N+61, N+61), action: "keep", expect: sessReadAs("invalid").nothing()},
 		{id: "set-long-request", spec: "S6.4", desc: "set with the response written 50 s after the read: issued-at is the write clock",
-			header: cookie(s1, alice, N-100, N-500), action: "set", values: m{"cart": 1}, writeNow: N + 50,
-			expect: readOK(alice, N-100, N-500, k1).sealed(m{"user": "alice", "cart": 1}, N+50, N-500, k1, 1, setC("session"))},
+			header: cookie(s1, alice, N-100, N-500), action: "set", values: sessObj{"cart": 1}, writeNow: N + 50,
+			expect: sessReadOK(alice, N-100, N-500, k1).sealed(sessObj{"user": "alice", "cart": 1}, N+50, N-500, k1, 1, sessSetC("session"))},
 		{id: "login-over-existing", spec: "S6.5", desc: "login over an existing session: a new session holding the values only, created-at now",
-			header: cookie(s1, alice, N-100, N-1000), action: "login", values: m{"user": "bob"},
-			expect: readOK(alice, N-100, N-1000, k1).sealed(m{"user": "bob"}, N, N, k1, 1, setC("session"))},
+			header: cookie(s1, alice, N-100, N-1000), action: "login", values: sessObj{"user": "bob"},
+			expect: sessReadOK(alice, N-100, N-1000, k1).sealed(sessObj{"user": "bob"}, N, N, k1, 1, sessSetC("session"))},
 		{id: "login-no-cookie", spec: "S6.5", desc: "login with no cookie",
-			action: "login", values: m{"user": "bob", "admin": false},
-			expect: readAs("none").sealed(m{"user": "bob", "admin": false}, N, N, k1, 1, setC("session"))},
+			action: "login", values: sessObj{"user": "bob", "admin": false},
+			expect: sessReadAs("none").sealed(sessObj{"user": "bob", "admin": false}, N, N, k1, 1, sessSetC("session"))},
 		{id: "login-after-long-request", spec: "S6.5", desc: "login over a session whose max_lifetime passes while the request runs: a new session at the write clock (S6.6 concerns the old session)",
-			config: lifetime, header: cookie(s1, alice, N-100, N-7100), action: "login", values: m{"user": "bob"}, writeNow: N + 200,
-			expect: readOK(alice, N-100, N-7100, k1).sealed(m{"user": "bob"}, N+200, N+200, k1, 1, setC("session"))},
+			config: lifetime, header: cookie(s1, alice, N-100, N-7100), action: "login", values: sessObj{"user": "bob"}, writeNow: N + 200,
+			expect: sessReadOK(alice, N-100, N-7100, k1).sealed(sessObj{"user": "bob"}, N+200, N+200, k1, 1, sessSetC("session"))},
 		{id: "set-past-max-lifetime-at-write", spec: "S6.6", desc: "set, with max_lifetime passed when the response is written: error expired, nothing written",
-			config: lifetime, header: cookie(s1, alice, N-100, N-7100), action: "set", values: m{"cart": 1}, writeNow: N + 200,
-			expect: readOK(alice, N-100, N-7100, k1).writeError("expired")},
+			config: lifetime, header: cookie(s1, alice, N-100, N-7100), action: "set", values: sessObj{"cart": 1}, writeNow: N + 200,
+			expect: sessReadOK(alice, N-100, N-7100, k1).writeError("expired")},
 		{id: "keep-rotation-past-max-age-at-write", spec: "S6.6", desc: "a rotation re-issue (issued-at kept) whose max_age passes while the request runs: error expired",
 			header: cookie(s2, alice, N-3500, N-3500), action: "keep", writeNow: N + 200,
-			expect: readOK(alice, N-3500, N-3500, k2).writeError("expired")},
+			expect: sessReadOK(alice, N-3500, N-3500, k2).writeError("expired")},
 		{id: "keep-refresh-past-max-lifetime-at-write", spec: "S6.6", desc: "a due refresh whose max_lifetime passes while the request runs: error expired",
 			config: func(c *sessConfig) { refresh(c); lifetime(c) }, header: cookie(s1, alice, N-900, N-7100), action: "keep", writeNow: N + 200,
-			expect: readOK(alice, N-900, N-7100, k1).writeError("expired")},
+			expect: sessReadOK(alice, N-900, N-7100, k1).writeError("expired")},
 		{id: "logout-one-part", spec: "S6.8", desc: "logout: the cookie expired",
-			header: cookie(s1, alice, N-100, N-1000), action: "logout", expect: readOK(alice, N-100, N-1000, k1).deleted(expireC("session"))},
+			header: cookie(s1, alice, N-100, N-1000), action: "logout", expect: sessReadOK(alice, N-100, N-1000, k1).deleted(sessExpireC("session"))},
 		{id: "logout-three-parts", spec: "S6.8", desc: "logout of a session carried in 3 parts: session, session.1 and session.2 expired",
 			header: threeParts, action: "logout",
-			expect: readOK(alice, N-100, N-1000, k1).deleted(expireC("session"), expireC("session.1"), expireC("session.2"))},
+			expect: sessReadOK(alice, N-100, N-1000, k1).deleted(sessExpireC("session"), sessExpireC("session.1"), sessExpireC("session.2"))},
 		{id: "logout-no-cookie", spec: "S6.8", desc: "logout with no cookie carried: session expired (no part, since a value within the default limits takes one cookie)",
-			action: "logout", expect: readAs("none").deleted(expireC("session"))},
+			action: "logout", expect: sessReadAs("none").deleted(sessExpireC("session"))},
 		{id: "logout-no-cookie-raised-budget", spec: "S5.4", desc: "the same with max_header_bytes 12288: every part a value within the limits could use is expired too",
 			config: func(c *sessConfig) { c.MaxHeaderBytes = 12288 }, action: "logout",
-			expect: readAs("none").deleted(expireC("session"), expireC("session.1"), expireC("session.2"))},
+			expect: sessReadAs("none").deleted(sessExpireC("session"), sessExpireC("session.1"), sessExpireC("session.2"))},
 		{id: "logout-bad-cookie", spec: "S6.8", desc: "logout with a cookie that does not open: it is expired all the same",
-			header: func() string { return "session=garbage" }, action: "logout", expect: readAs("invalid").deleted(expireC("session"))},
+			header: func() string { return "session=garbage" }, action: "logout", expect: sessReadAs("invalid").deleted(sessExpireC("session"))},
 		{id: "logout-legacy-scopes", spec: "S5.5", desc: "logout with two legacy scopes: session expired under each of them (first) and under the current scope",
 			config: legacy, header: cookie(s1, alice, N-100, N-1000), action: "logout",
-			expect: readOK(alice, N-100, N-1000, k1).deleted(append([]sessSetCookie{expireC("session")}, legacyExpiries...)...)},
+			expect: sessReadOK(alice, N-100, N-1000, k1).deleted(append([]sessSetCookie{sessExpireC("session")}, legacyExpiries...)...)},
 		{id: "set-legacy-scopes", spec: "S5.5", desc: "set with two legacy scopes: session expired under each of them (first), then set",
-			config: legacy, header: cookie(s1, alice, N-100, N-1000), action: "set", values: m{"cart": 1},
-			expect: readOK(alice, N-100, N-1000, k1).sealed(m{"user": "alice", "cart": 1}, N, N-1000, k1, 1, append([]sessSetCookie{setC("session")}, legacyExpiries...)...)},
+			config: legacy, header: cookie(s1, alice, N-100, N-1000), action: "set", values: sessObj{"cart": 1},
+			expect: sessReadOK(alice, N-100, N-1000, k1).sealed(sessObj{"user": "alice", "cart": 1}, N, N-1000, k1, 1, append([]sessSetCookie{sessSetC("session")}, legacyExpiries...)...)},
 		{id: "keep-legacy-scopes-nothing-due", spec: "S6.1", desc: "keep with legacy scopes and nothing due: nothing, not even the legacy expiries",
-			config: legacy, header: cookie(s1, alice, N-100, N-1000), action: "keep", expect: readOK(alice, N-100, N-1000, k1).nothing()},
+			config: legacy, header: cookie(s1, alice, N-100, N-1000), action: "keep", expect: sessReadOK(alice, N-100, N-1000, k1).nothing()},
 		{id: "refuse-bad-cookie", spec: "S6.2", desc: "refuse with a cookie that does not open: nothing",
-			header: func() string { return "session=garbage" }, action: "refuse", expect: readAs("invalid").nothing()},
+			header: func() string { return "session=garbage" }, action: "refuse", expect: sessReadAs("invalid").nothing()},
+		{id: "set-no-cookie-raised-budget", spec: "S5.4", desc: "set with no cookie carried and max_header_bytes 12288: one part set, and every other part a value within the limits could use expired",
+			config: func(c *sessConfig) { c.MaxHeaderBytes = 12288 }, action: "set", values: sessObj{"cart": 1},
+			expect: sessReadAs("none").sealed(sessObj{"cart": 1}, N, N, k1, 1, sessSetC("session"), sessExpireC("session.1"), sessExpireC("session.2"))},
+		{id: "set-stale-parts-without-head", spec: "S5.4", desc: "a request carrying session.1 and session.2 but no session: none; set writes one part and expires the parts carried",
+			header: func() string { return "session.1=stale; session.2=stale" }, action: "set", values: sessObj{"cart": 1},
+			expect: sessReadAs("none").sealed(sessObj{"cart": 1}, N, N, k1, 1, sessSetC("session"), sessExpireC("session.1"), sessExpireC("session.2"))},
 		{id: "big-value-three-parts", spec: "S5.4", desc: "set of a 9,000-character value with max_header_bytes 12288: three parts",
-			config: func(c *sessConfig) { c.MaxHeaderBytes = 12288 }, header: cookie(s1, alice, N-100, N-1000), action: "set", values: m{"notes": big},
-			expect: readOK(alice, N-100, N-1000, k1).sealed(m{"user": "alice", "notes": big}, N, N-1000, k1, 3, setC("session"), setC("session.1"), setC("session.2"))},
+			config: func(c *sessConfig) { c.MaxHeaderBytes = 12288 }, header: cookie(s1, alice, N-100, N-1000), action: "set", values: sessObj{"notes": big},
+			expect: sessReadOK(alice, N-100, N-1000, k1).sealed(sessObj{"user": "alice", "notes": big}, N, N-1000, k1, 3, sessSetC("session"), sessSetC("session.1"), sessSetC("session.2"))},
 		{id: "three-parts-answered-by-one", spec: "S5.4", desc: "a request carrying a session in 3 parts, answered by a write in one: session.1 and session.2 expired",
-			header: threeParts, action: "set", values: m{"cart": 1},
-			expect: readOK(alice, N-100, N-1000, k1).sealed(m{"user": "alice", "cart": 1}, N, N-1000, k1, 1, setC("session"), expireC("session.1"), expireC("session.2"))},
+			header: threeParts, action: "set", values: sessObj{"cart": 1},
+			expect: sessReadOK(alice, N-100, N-1000, k1).sealed(sessObj{"user": "alice", "cart": 1}, N, N-1000, k1, 1, sessSetC("session"), sessExpireC("session.1"), sessExpireC("session.2"))},
 	} {
 		add(k)
 	}

@@ -191,7 +191,7 @@ func validateSessCase(k sessCase, sections map[string]bool) error {
 	if k.Description == "" {
 		bad("no description")
 	}
-	if c.Name == "" || !isToken(c.Name) || regexp.MustCompile(`\.[0-9]+$`).MatchString(c.Name) {
+	if c.Name == "" || !sessIsToken(c.Name) || regexp.MustCompile(`\.[0-9]+$`).MatchString(c.Name) {
 		bad("config name %q is not a name S3.1 allows", c.Name)
 	}
 	if !slices.Contains(sessPrefixes, c.Prefix) {
@@ -298,8 +298,8 @@ func validateSessCase(k sessCase, sections map[string]bool) error {
 	return errors.Join(errs...)
 }
 
-// isToken reports whether s is an RFC 9110 token (S2 step 4).
-func isToken(s string) bool {
+// sessIsToken reports whether s is an RFC 9110 token (S2 step 4).
+func sessIsToken(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -322,7 +322,7 @@ func refParseCookieHeader(h string) []chunkPair {
 			continue
 		}
 		name, value = trim(name), trim(value)
-		if !isToken(name) {
+		if !sessIsToken(name) {
 			continue
 		}
 		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
@@ -544,15 +544,15 @@ func refCheckSeal(t *testing.T, k sessCase, full string, s *sessSealed, w int64)
 		t.Fatalf("%s: the expected session does not fit the writer's limits", k.ID)
 	}
 	read, session, info := refRead(t, c, full, set, w)
-	if read != "ok" || !sameJSON(session, s.Session) || info.IssuedAt.Unix() != s.IssuedAt || info.CreatedAt.Unix() != s.CreatedAt ||
+	if read != "ok" || !sessSameJSON(session, s.Session) || info.IssuedAt.Unix() != s.IssuedAt || info.CreatedAt.Unix() != s.CreatedAt ||
 		info.KeyID.String() != codec.KeyIDs()[0].String() {
 		t.Fatalf("%s: the sealed session does not read back: %s", k.ID, read)
 	}
 	return len(set)
 }
 
-// sameJSON reports whether a and b are the same JSON value.
-func sameJSON(a, b any) bool {
+// sessSameJSON reports whether a and b are the same JSON value.
+func sessSameJSON(a, b any) bool {
 	norm := func(v any) any {
 		j, err := json.Marshal(v)
 		if err != nil {
@@ -569,8 +569,8 @@ func sameJSON(a, b any) bool {
 	return reflect.DeepEqual(norm(a), norm(b))
 }
 
-// sameSetCookies compares two lists of set_cookies in any order.
-func sameSetCookies(a, b []sessSetCookie) bool {
+// sessSameSetCookies compares two lists of set_cookies in any order.
+func sessSameSetCookies(a, b []sessSetCookie) bool {
 	key := func(s sessSetCookie) string { return s.Name + "\x00" + s.Domain + "\x00" + s.Path + "\x00" + s.Op }
 	ka, kb := make([]string, len(a)), make([]string, len(b))
 	for i := range a {
@@ -584,9 +584,9 @@ func sameSetCookies(a, b []sessSetCookie) bool {
 	return slices.Equal(ka, kb)
 }
 
-// compareExpect reports how the file's expectation differs from the
+// sessCompareExpect reports how the file's expectation differs from the
 // reference's.
-func compareExpect(got, want sessExpect) error {
+func sessCompareExpect(got, want sessExpect) error {
 	var errs []error
 	diff := func(field string, g, w any) {
 		errs = append(errs, fmt.Errorf("%s: file %v, reference %v", field, g, w))
@@ -594,7 +594,7 @@ func compareExpect(got, want sessExpect) error {
 	if got.Read != want.Read {
 		diff("read", got.Read, want.Read)
 	}
-	if !sameJSON(got.Session, want.Session) {
+	if !sessSameJSON(got.Session, want.Session) {
 		diff("session", got.Session, want.Session)
 	}
 	if got.IssuedAt != want.IssuedAt || got.CreatedAt != want.CreatedAt || got.KeyID != want.KeyID {
@@ -607,11 +607,11 @@ func compareExpect(got, want sessExpect) error {
 		diff("sealed", got.Sealed, want.Sealed)
 	} else if got.Sealed != nil {
 		g, w := *got.Sealed, *want.Sealed
-		if !sameJSON(g.Session, w.Session) || g.IssuedAt != w.IssuedAt || g.CreatedAt != w.CreatedAt || g.KeyID != w.KeyID || g.Parts != w.Parts {
+		if !sessSameJSON(g.Session, w.Session) || g.IssuedAt != w.IssuedAt || g.CreatedAt != w.CreatedAt || g.KeyID != w.KeyID || g.Parts != w.Parts {
 			diff("sealed", g, w)
 		}
 	}
-	if !sameSetCookies(got.SetCookies, want.SetCookies) {
+	if !sessSameSetCookies(got.SetCookies, want.SetCookies) {
 		diff("set_cookies", got.SetCookies, want.SetCookies)
 	}
 	return errors.Join(errs...)
@@ -644,8 +644,8 @@ func TestSessionsReference(t *testing.T) {
 				continue
 			}
 			// The reference works on Go values; the loader kept numbers as
-			// json.Number, which sameJSON compares as the same text.
-			if err := compareExpect(k.Expect, refExpect(t, k)); err != nil {
+			// json.Number, which sessSameJSON compares as the same text.
+			if err := sessCompareExpect(k.Expect, refExpect(t, k)); err != nil {
 				t.Errorf("%s: %v", k.ID, err)
 			}
 		}
