@@ -149,7 +149,8 @@ def run_flask(case: dict[str, Any], cfg: Config) -> Observed:
             abort(status)
         return "ok"
 
-    r = app.test_client(use_cookies=False).get("/" + case["action"], environ_overrides={"HTTP_COOKIE": header_of(case)})
+    header = header_of(case)  # "": the request has no Cookie header
+    r = app.test_client(use_cookies=False).get("/" + case["action"], environ_overrides={"HTTP_COOKIE": header} if header else {})
     seen.status = r.status_code
     seen.set_cookie = r.headers.getlist("Set-Cookie")
     seen.cache_control = r.headers.get("Cache-Control", "")
@@ -186,7 +187,8 @@ def run_starlette(case: dict[str, Any], cfg: Config) -> Observed:
         legacy_scopes=cfg.legacy,
         on_error=seen.errors.append,
     )
-    r = TestClient(RawCookie(app), base_url="https://testserver").get("/" + case["action"], headers=raw_headers(header_of(case)))
+    header = header_of(case)  # "": the request has no Cookie header
+    r = TestClient(RawCookie(app), base_url="https://testserver").get("/" + case["action"], headers=raw_headers(header) if header else {})
     seen.status = r.status_code
     seen.set_cookie = r.headers.get_list("set-cookie")
     seen.cache_control = r.headers.get("cache-control", "")

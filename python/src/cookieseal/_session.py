@@ -324,9 +324,9 @@ class SessionLayer:
     ) -> list[SetCookie]:
         """The cookies a response sets or expires for this session (S6.7):
 
-        - an empty session: deleted when the handler emptied it and the
-          request carried it, always when the handler cleared it (logout,
-          S6.8), otherwise nothing;
+        - an empty session: deleted when the handler emptied it (logout,
+          S6.7, S6.8), even when the request carried no cookie; otherwise
+          nothing;
         - renew (login, S6.5): sealed new, issued-at = created-at = now;
         - changed: issued-at now, created-at kept (S6.4);
         - unchanged: a due refresh or re-issue (S6.3), or the framework's
@@ -341,11 +341,10 @@ class SessionLayer:
         codec = self.codec
         now = codec.now()
         if not data:
-            # Logout (the handler cleared it) deletes always, so that a
-            # request that carried no cookie (a cross-site POST) still ends
-            # the session (S6.8); a session emptied otherwise is deleted when
-            # the request carried it (S6.7).
-            if emptied or changed and read.carried:
+            # A session the handler emptied (cleared, or changed to empty)
+            # is a logout: deleted even when the request carried no cookie,
+            # as a cross-site POST does not (S6.7, S6.8).
+            if emptied or changed:
                 return self._delete(read)
             return []
         info = read.info
