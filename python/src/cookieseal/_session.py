@@ -305,7 +305,7 @@ class SessionLayer:
                 continue
             return Read("ok", data, info, None, now, True, sent)
         assert first is not None
-        self.report(first, "refused")
+        self.report(first, "did not open")
         return Read(error_class(first), {}, None, first, now, True, sent)
 
     # --- writing (S5, S6) -------------------------------------------------
