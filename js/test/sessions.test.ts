@@ -55,14 +55,25 @@ function configOf(c: any) {
     full: (k.insecure ? '' : prefix) + String(k.name ?? 'session'),
     insecure: !!k.insecure,
     maxAge: Number(k.max_age ?? 3600),
-    codec: (clock: () => number) =>
-      new Codec({
+    codec: (clock: () => number, opens?: { n: number }) => {
+      const codec = new Codec({
         secrets: k.secrets,
         maxAge: Number(k.max_age ?? 3600),
         maxLifetime: Number(k.max_lifetime ?? 0),
         refreshAge: Number(k.refresh_age ?? 0),
         now: clock,
-      }),
+      })
+      if (opens) {
+        // Counts the codec's opens (each at most one AEAD decryption): S4.5 bounds them per read.
+        const c = codec as any
+        const orig = c.openPayload.bind(c)
+        c.openPayload = (...a: unknown[]) => {
+          opens.n++
+          return orig(...a)
+        }
+      }
+      return codec
+    },
     opts,
   }
 }
@@ -89,12 +100,14 @@ interface Handled {
   info?: Info
   writeError?: string
   status: number
+  /** How many times the read opened a value (SESSIONS.md S4.5: at most 4). */
+  opens: number
 }
 
 /** The application: read, then the case's action at its write clock. */
-function handle(c: any, api: Api, clock: { now: number }): Handled {
+function handle(c: any, api: Api, clock: { now: number }, opens: { n: number }): Handled {
   clock.now = Number(c.now)
-  const out: Handled = { read: 'none', status: 200 }
+  const out: Handled = { read: 'none', status: 200, opens: 0 }
   let s: Session<any> | undefined
   try {
     s = api.read()
@@ -106,6 +119,7 @@ function handle(c: any, api: Api, clock: { now: number }): Handled {
   }
   out.session = s?.value
   out.info = s?.info
+  out.opens = opens.n
   clock.now = Number(c.write_now ?? c.now)
   try {
     switch (c.action) {
@@ -160,6 +174,7 @@ function check(c: any, got: Handled, setCookie: string[], cacheControl: string |
   const cfg = configOf(c)
   const e = c.expect
   assert.equal(got.read, e.read, 'read outcome')
+  assert.ok(got.opens <= 4, `${got.opens} opens in one read`)
   if (e.read === 'ok') {
     if (e.session !== undefined) assert.deepEqual(got.session, e.session, 'session the handler sees')
     if (e.issued_at !== undefined) assert.equal(got.info!.issuedAt, Number(e.issued_at), 'issued_at read')
@@ -217,14 +232,15 @@ function check(c: any, got: Handled, setCookie: string[], cacheControl: string |
 function runWeb(c: any): void {
   const cfg = configOf(c)
   const clock = { now: Number(c.now) }
-  const cookies = new Cookies(cfg.codec(() => clock.now * 1000), cfg.opts)
+  const opens = { n: 0 }
+  const cookies = new Cookies(cfg.codec(() => clock.now * 1000, opens), cfg.opts)
   const header = headerOf(c)
-  // A Request refuses a header holding NUL, CR or LF (a client cannot send
-  // those); such a header is given to Cookies as the Cookie header string,
-  // which it also takes.
+  // "" is a request without a Cookie header. A Request refuses a header
+  // holding NUL, CR or LF (a client cannot send those); such a header is
+  // given to Cookies as the Cookie header string, which it also takes.
   let src: Request | string
   try {
-    src = new Request('http://127.0.0.1/', { headers: { cookie: header } })
+    src = new Request('http://127.0.0.1/', { headers: header === '' ? {} : { cookie: header } })
   } catch {
     src = header
   }
@@ -236,7 +252,7 @@ function runWeb(c: any): void {
     refresh: (v, info) => cookies.refresh(h, src, cfg.name, v, info),
     reissue: (v, info) => cookies.reissue(h, src, cfg.name, v, info),
     delete: () => cookies.delete(h, src, cfg.name),
-  }, clock)
+  }, clock, opens)
   check(c, got, h.getSetCookie(), h.get('cache-control') ?? undefined)
 }
 
@@ -254,7 +270,8 @@ function nodeHandler(req: IncomingMessage, res: ServerResponse, p: Pending): voi
   const c = p.c
   const cfg = configOf(c)
   const clock = { now: Number(c.now) }
-  const nc = new NodeCookies(new Cookies(cfg.codec(() => clock.now * 1000), cfg.opts))
+  const opens = { n: 0 }
+  const nc = new NodeCookies(new Cookies(cfg.codec(() => clock.now * 1000, opens), cfg.opts))
   try {
     p.result = handle(c, {
       read: () => nc.read(req, cfg.name),
@@ -262,7 +279,7 @@ function nodeHandler(req: IncomingMessage, res: ServerResponse, p: Pending): voi
       refresh: (v, info) => nc.refresh(res, req, cfg.name, v, info),
       reissue: (v, info) => nc.reissue(res, req, cfg.name, v, info),
       delete: () => nc.delete(res, req, cfg.name),
-    }, clock)
+    }, clock, opens)
     res.statusCode = p.result.status
   } catch (e) {
     p.error = e
@@ -297,7 +314,8 @@ function rawRequest(id: string, header: string): Promise<string> {
     s.on('data', (d) => chunks.push(d))
     s.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')))
     s.on('error', reject)
-    s.end(Buffer.from(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Case: ${id}\r\nCookie: ${header}\r\nConnection: close\r\n\r\n`, 'latin1'))
+    const cookie = header === '' ? '' : `Cookie: ${header}\r\n` // "": no Cookie header
+    s.end(Buffer.from(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Case: ${id}\r\n${cookie}Connection: close\r\n\r\n`, 'latin1'))
   })
 }
 
@@ -323,7 +341,7 @@ async function runNode(c: any, id: string): Promise<void> {
     // than HTAB before any handler runs, so such a case runs on a real
     // IncomingMessage and ServerResponse built in-process instead.
     const req = new IncomingMessage(new Socket())
-    req.headers = { cookie: header }
+    req.headers = header === '' ? {} : { cookie: header }
     const res = new ServerResponse(req)
     nodeHandler(req, res, p)
     if (p.error) throw p.error
