@@ -300,13 +300,15 @@ func runChunkCase(t *testing.T, k chunkCase) (string, []chunkTrial) {
 		header = append(header, c.Name+"="+c.Value)
 	}
 	r.Header.Set("Cookie", strings.Join(header, "; "))
-	heads, parts := s.collect(r, k.Name)
-	if len(heads) == 0 {
+	var f found
+	s.collect(r, k.Name, &f)
+	attempts, n := s.attempts(&f)
+	if n == 0 {
 		return "missing", nil
 	}
 	var trials []chunkTrial
-	for _, h := range heads {
-		v, err := s.join(k.Name, h, parts)
+	for _, a := range attempts[:n] {
+		v, err := s.join(k.Name, &f, a)
 		switch {
 		case err == nil:
 			trials = append(trials, chunkTrial{Result: "ok", Joined: v})

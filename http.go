@@ -329,13 +329,15 @@ func (s *Cookies) Read(r *http.Request, name string, dst any) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	heads, parts := s.collect(r, full)
-	if len(heads) == 0 {
+	var f found
+	s.collect(r, full, &f)
+	attempts, n := s.attempts(&f)
+	if n == 0 {
 		return Info{}, http.ErrNoCookie
 	}
 	var first error
-	for _, head := range heads {
-		v, err := s.join(full, head, parts)
+	for _, a := range attempts[:n] {
+		v, err := s.join(full, &f, a)
 		if err == nil {
 			var info Info
 			if info, err = s.codec.decode(full, v, dst, len(full)+1+len(v)); err == nil {
