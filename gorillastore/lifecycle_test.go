@@ -248,4 +248,3 @@ func TestStoreReadIsBounded(t *testing.T) {
 	t.Logf("store.New: legitimate %.0f allocs, attack %.0f", legitAllocs, attackAllocs)
 	assert.LessOrEqual(t, attackAllocs, 6*legitAllocs)
 }
-
