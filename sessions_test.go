@@ -24,15 +24,6 @@ func sessionWith(header ...string) *http.Request {
 	return r
 }
 
-// cookieHeader returns the Cookie header that sends cookies.
-func cookieHeader(cookies []*http.Cookie) string {
-	var parts []string
-	for _, c := range cookies {
-		parts = append(parts, c.Name+"="+c.Value)
-	}
-	return strings.Join(parts, "; ")
-}
-
 // TestCookieHeaderGrammar: SESSIONS.md S2, with Read's own scanner.
 func TestCookieHeaderGrammar(t *testing.T) {
 	s := newTestCookies(t, Config{}, CookieOptions{})
