@@ -136,10 +136,17 @@ type CookieScope struct {
 // sealed (authenticated with the value) is the full cookie name, prefix
 // included.
 //
-// When a request carries several cookies of the name (one set under another
-// Domain or Path, or an old gorilla/securecookie cookie), Read tries the
-// ones that look like cookieseal cookies first, in the request's order,
-// then the others, and returns the first that opens.
+// Read parses the request's Cookie header as SESSIONS.md S2 says (only SP
+// and HTAB are trimmed; a name that is not a token, or a value that is not
+// cookie octets, is skipped) and reads as its S4 says. When a request
+// carries several cookies of the name (one set under another Domain or
+// Path, or an old gorilla/securecookie cookie), Read tries the ones that
+// look like cookieseal cookies first, in the request's order, then the
+// others, each distinct value once, and returns the first that opens; of
+// each part it keeps the first two distinct values, and tries the second
+// when the first does not open (a planted or stale duplicate). It opens at
+// most 4 assembled values, so no request costs more than a small constant
+// times reading a legitimate session of MaxChunks full cookies.
 //
 // Every response that sets or deletes a cookie through Cookies also gets
 // "Cache-Control: no-store", so that no shared cache stores one user's
