@@ -330,11 +330,12 @@ func chunkCases() []chunkCase {
 	c := func(id, want, desc string, cookies pairs) chunkCase {
 		return chunkCase{ID: "chunks/" + id, Spec: "10", Description: desc, Name: "s", MaxLength: L, MaxParts: 10, Cookies: cookies, want: want}
 	}
-	// s4 is a case of the bounded reading of SESSIONS.md S4; real is what
-	// attempt at (0-based) must join.
+	// s4 is a case of the bounded reading (SPEC.md section 10, reading
+	// steps 1-4; SESSIONS.md S4); real is what attempt at (0-based) must
+	// join.
 	s4 := func(id, want, desc string, cookies pairs, at int, real string) chunkCase {
 		k := c(id, want, desc, cookies)
-		k.Spec, k.realAt, k.real = "S4", at, real
+		k.realAt, k.real = at, real
 		return k
 	}
 	return []chunkCase{
