@@ -29,12 +29,14 @@ export {
 export { Typed, toNatural, type Tag, type IntTag, type FloatTag, type TypedValue } from './values.js'
 export { parseJSON, stringify } from './json.js'
 export { MIN_SECRET_BYTES } from './keys.js'
+export { parseSecrets, parseSecretsFile } from './secrets.js'
 export {
   Cookies,
   parseCookieHeader,
   DEFAULT_MAX_CHUNKS,
   DEFAULT_MAX_HEADER_BYTES,
   type CookieOptions,
+  type CookieScope,
   type CookieSource,
   type HeaderSink,
   type Session,
