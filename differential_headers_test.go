@@ -111,7 +111,7 @@ func TestDifferentialHeaders(t *testing.T) {
 			continue
 		}
 		show := func(o headerOutcome) string {
-			return fmt.Sprintf("%s %s %s/%s %s (%s)", o.Class, o.Session, o.IssuedAt, o.CreatedAt, o.KeyID, o.Error)
+			return fmt.Sprintf("%s %s %s/%s %s (%s)", o.Class, shortHeader(o.Session), o.IssuedAt, o.CreatedAt, o.KeyID, o.Error)
 		}
 		report = append(report, fmt.Sprintf("case %d (%s) name %q prefix %q max_parts %d\n  header %q\n  Go %s\n  JS %s\n  Python %s",
 			c.ID, c.Origin, c.Name, c.Prefix, c.MaxParts, shortHeader(c.Header), show(g), show(j), show(p)))
@@ -138,8 +138,8 @@ func TestDifferentialHeaders(t *testing.T) {
 }
 
 func shortHeader(h string) string {
-	if len(h) > 600 {
-		return h[:300] + fmt.Sprintf("...(%d bytes)...", len(h)) + h[len(h)-300:]
+	if len(h) > 300 {
+		return h[:150] + fmt.Sprintf("...(%d bytes)...", len(h)) + h[len(h)-150:]
 	}
 	return h
 }
