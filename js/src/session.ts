@@ -125,7 +125,8 @@ function toDate(t: number | bigint): Date | undefined {
 }
 
 /** A value's serialization, to tell a change (strict JSON, else typed values); null when neither takes it. */
-function serialize(v: object): string | null {
+function serialize(data: object): string | null {
+  const v = { ...data } // the values, without the Data prototype
   try {
     return stringify(v)
   } catch {
