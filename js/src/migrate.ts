@@ -189,7 +189,7 @@ function openCookieSession(name: string, value: string, sig: string, cs: CookieS
   let ok = false
   for (const k of cs.keys) if (same(keygrip(k, data, cs.algorithm ?? 'sha1'), sig)) ok = true
   if (!ok) return undefined
-  // cookie-session wrote Buffer.from(JSON.stringify(session)).toString('base64').
+  // cookie-session wrote the session's JSON.stringify in standard base64, padded.
   const b64 = value.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
   const raw = decodeBase64url(b64)
   if (!raw) return undefined
