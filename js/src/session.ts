@@ -76,6 +76,7 @@ export type SessionData<T extends object = Record<string, unknown>> = T & {
 }
 
 const handles = new WeakMap<object, SessionHandle<any>>()
+const GETTERS = new Set(['isNew', 'isChanged', 'isPopulated'])
 
 /** The class of session data objects; its prototype carries the getters, so they are not values. */
 class Data {
@@ -83,8 +84,10 @@ class Data {
     handles.set(this, handle)
     if (values) {
       for (const k of Object.keys(values)) {
-        // As cookie-session: a value named like a getter is dropped.
-        if (!(k in this)) (this as Record<string, unknown>)[k] = (values as Record<string, unknown>)[k]
+        // As cookie-session: a value named like one of the getters is dropped.
+        if (GETTERS.has(k)) continue
+        // Defined, not assigned: a member named "__proto__" stays a value.
+        Object.defineProperty(this, k, { value: (values as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true })
       }
     }
   }

@@ -226,3 +226,15 @@ test('next: getProxySession re-issues a due refresh through response.cookies and
   assert.ok(response.cookies.map.get('session')!.value !== store.map.get('session')!.value)
   assert.equal(request.cookies.map.get('session')!.value, response.cookies.map.get('session')!.value)
 })
+
+test('session: members named __proto__, constructor or toString stay values; the getters\' names are dropped', () => {
+  const { cfg, codec } = setup()
+  const sealed = codec.seal('session', JSON.parse('{"__proto__":{"admin":true},"constructor":1,"toString":"x","isNew":5,"user":"ann"}'))
+  run(cfg, `session=${sealed}`, (s) => {
+    const d = s.data! as any
+    assert.equal(Object.getPrototypeOf(Object.getPrototypeOf(d)), Object.prototype, 'the prototype is not replaced')
+    assert.equal(d.admin, undefined)
+    assert.deepEqual(Object.keys(d).sort(), ['__proto__', 'constructor', 'toString', 'user'])
+    assert.equal(d.isNew, false)
+  })
+})
