@@ -130,6 +130,11 @@ class Info:
     reissue: bool
     #: The header flags (0x01 DEFLATE, 0x02 typed values, 0x04 created-at).
     flags: int
+    #: True when a legacy opener (a migration from another framework's
+    #: cookie, see SessionLayer) opened it: issued_at and created_at are then
+    #: 0 and key_id "", as nothing in the old cookie can be trusted for them;
+    #: its re-issue starts both at now, as a login would.
+    legacy: bool = False
 
 
 @dataclass(frozen=True)
