@@ -476,3 +476,97 @@ def test_django_old_cookie_signed_with_a_fallback_key_opens(dj: None, now: Clock
             assert r.content == b"alice" and sealed(django_cookie(r) or "")
         finally:
             ov.disable()
+
+
+# --- the core: SessionLayer's legacy openers -------------------------------------
+
+
+def test_a_cookieseal_cookie_never_reaches_a_legacy_opener() -> None:
+    from cookieseal._session import SessionLayer
+
+    calls: list[str] = []
+
+    def opener(value: str) -> dict[str, Any]:
+        calls.append(value)
+        return {"user": "from the old cookie"}
+
+    layer = SessionLayer(Codec([SECRET_A]), name="session", legacy_openers=[opener])
+    other = Codec(["another-secret-of-at-least-32-bytes-PUBLIC"]).seal("session", {"user": "x"})
+    read = layer.read(f"session={other}")  # sealed, unknown key: its own error
+    assert read.outcome == "unknown_key" and calls == []
+    good = Codec([SECRET_A]).seal("session", {"user": "y"})
+    read = layer.read(f"session=not-sealed; session={good}")  # sealed heads first (S4.2)
+    assert read.outcome == "ok" and read.data == {"user": "y"} and calls == []
+    read = layer.read("session=eyJ1c2VyIjoiYSJ9.old.sig")
+    assert read.outcome == "ok" and read.info is not None and read.info.legacy and calls == ["eyJ1c2VyIjoiYSJ9.old.sig"]
+    calls.clear()
+    read = layer.read("session=" + "a" * 4096)  # over max_length: no opener runs
+    assert read.outcome == "too_large" and calls == []
+
+
+def test_a_legacy_session_changed_or_kept_is_sealed_as_a_new_one() -> None:
+    from cookieseal._session import SessionLayer
+
+    clock = Clock(1795700000)
+    layer = SessionLayer(Codec([SECRET_A], now=clock, max_lifetime=3600), name="session", legacy_openers=[lambda v: {"user": "a"}])
+    read = layer.read("session=old")
+    for changed in (False, True):
+        out = layer.save(read, {"user": "b" if changed else "a"}, changed=changed)
+        (c,) = out
+        info = Codec([SECRET_A], now=clock).open_info("session", c.value)[1]
+        assert (info.issued_at, info.created_at) == (clock.t, clock.t), "never created-at 0 (max_lifetime would end it)"
+    assert layer.save(read, {"user": "a"}, changed=False, refused=True) == []
+    assert layer.save(read, {"user": "a"}, changed=False, status=403) == []
+
+
+def test_flask_sealed_sessions_need_no_secret_key() -> None:
+    from flask import flash, get_flashed_messages
+
+    app = Flask("nokey")
+    app.config.update(COOKIESEAL_SECRETS=[SECRET_A])
+    assert app.secret_key is None
+    cookieseal.flask.install(app)
+
+    @app.get("/set")
+    def set_() -> str:
+        session["user"] = "alice"
+        flash("welcome")
+        return "ok"
+
+    @app.get("/get")
+    def get() -> str:
+        return f"{session.get('user')} {get_flashed_messages()}"
+
+    client = app.test_client()
+    assert client.get("/set").status_code == 200
+    assert client.get("/get").data == b"alice ['welcome']"
+
+
+def test_starlette_testclient_needs_an_https_base_url() -> None:
+    """The README's testing note: Secure is the default, and TestClient's
+    default base_url is plain http, where its cookie jar keeps no Secure
+    cookie, so the session is lost between requests."""
+    pytest.importorskip("starlette")
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from cookieseal.starlette import SealedSessionMiddleware
+
+    async def login(request: Request) -> PlainTextResponse:
+        request.session["user"] = "alice"
+        return PlainTextResponse("ok")
+
+    async def me(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(str(request.session.get("user", "nobody")))
+
+    app = Starlette(routes=[Route("/login", login), Route("/me", me)])
+    app.add_middleware(SealedSessionMiddleware, secrets=[SECRET_A])
+    seen = {}
+    for base in ("http://testserver", "https://testserver"):
+        client = TestClient(app, base_url=base)
+        client.get("/login")
+        seen[base] = client.get("/me").text
+    assert seen == {"http://testserver": "nobody", "https://testserver": "alice"}

@@ -198,7 +198,17 @@ def _scope(domain: str | None, path: str | None) -> Scope:
 class SessionLayer:
     """One session's cookie as SESSIONS.md says: its name, prefix, scope,
     limits and attributes, over a codec. Built once from the integration's
-    configuration; ConfigError for a configuration S3 or S5 refuses."""
+    configuration; ConfigError for a configuration S3 or S5 refuses.
+
+    legacy_openers (a migration, as Go's Config.Legacy): callables that
+    open another framework's cookie of the same full name (cookieseal's
+    _migrate module has Flask's and Starlette's, cookieseal.django
+    Django's). Only a head that does not look sealed reaches them, in
+    order, after the sealed heads (S4.2) and within the same 4 attempts;
+    one that opens gives an ok read with an Info whose legacy is set and
+    whose times are 0, and save() seals it as a new session (issued-at =
+    created-at = now) when the handler changed it or accepted it, never
+    when it refused it."""
 
     def __init__(
         self,

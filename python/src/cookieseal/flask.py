@@ -55,6 +55,13 @@ Configuration (app.config):
     A list of (domain, path) pairs, or {"domain", "path"} dicts, under which
     an earlier deployment set the same cookie name: every write and delete
     first expires the cookie there (SESSIONS.md S5.5).
+``COOKIESEAL_MIGRATE_FROM``
+    ``"flask"``: the migration from Flask's own session cookie. An old
+    cookie of the same name, signed with SECRET_KEY (or one of
+    SECRET_KEY_FALLBACKS) and younger than PERMANENT_SESSION_LIFETIME, opens
+    once (``cookieseal_info.legacy``, times 0) and is re-sealed by the
+    response unless the view refused it. Remove it (and, if nothing else
+    uses it, SECRET_KEY) once that lifetime has passed since the switch.
 ``SESSION_COOKIE_NAME``
     The full cookie name; ``__Host-session`` (recommended) or
     ``__Secure-session`` applies that prefix's rules.

@@ -3,10 +3,17 @@
 A drop-in for starlette.middleware.sessions.SessionMiddleware, whose cookie
 is signed but readable (base64 JSON)::
 
+    import os
+
+    import cookieseal
     from cookieseal.starlette import SealedSessionMiddleware
 
-    app.add_middleware(SealedSessionMiddleware, secrets=cookieseal.secrets_from_env(os.environ["COOKIESEAL_SECRETS"]),
+    app.add_middleware(SealedSessionMiddleware, secrets=cookieseal.parse_secrets(os.environ.get("COOKIESEAL_SECRETS")),
                        prefix="__Host-")
+
+Secure is the default (https_only=True): Starlette's TestClient talks plain
+http to http://testserver, where a client keeps no Secure cookie, so tests
+build it with ``TestClient(app, base_url="https://testserver")``.
 
 It follows SESSIONS.md (the lifecycle shared with the Flask interface and
 the Go and JavaScript integrations). ``request.session`` is a
