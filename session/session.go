@@ -162,8 +162,8 @@ func (m *Manager) lifetimes() (maxAge, refresh, lifetime time.Duration, err erro
 		return 0, 0, 0, fmt.Errorf("session: negative IdleTimeout %v or Lifetime %v", m.IdleTimeout, m.Lifetime)
 	}
 	lifetime = c.MaxLifetime()
-	if m.Lifetime > 0 && (lifetime == 0 || m.Lifetime < lifetime) {
-		lifetime = m.Lifetime
+	if l := wholeSeconds(m.Lifetime); l > 0 && (lifetime == 0 || l < lifetime) {
+		lifetime = l
 	}
 	switch {
 	case m.IdleTimeout > 0:
