@@ -81,7 +81,7 @@ var confResults = map[string]error{"ok": nil, "invalid": ErrInvalid, "expired": 
 // key nor ring cases (chunks.json); other test files register theirs.
 var conformanceRunners = map[string]func(t *testing.T, c confCase, raw json.RawMessage){
 	"chunks.json": func(t *testing.T, _ confCase, _ json.RawMessage) {
-		t.Skip("TestConformanceChunks runs chunks.json")
+		t.Skip("TestConformanceChunks generates and checks chunks.json")
 	},
 }
 
