@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // MinSecretSize is the shortest secret New and SetSecrets accept, in bytes.
@@ -60,6 +61,11 @@ func newKeyring(secrets []string, prev *keyring) (*keyring, error) {
 	for i, s := range secrets {
 		if len(s) < MinSecretSize {
 			return nil, fmt.Errorf("cookieseal: secret %d of %d is %d bytes, need at least %d (see GenerateSecret)", i+1, len(secrets), len(s), MinSecretSize)
+		}
+		if !utf8.ValidString(s) {
+			// JS and Python cannot hold such a string (SPEC.md section 1.3):
+			// no other implementation could derive its key.
+			return nil, fmt.Errorf("cookieseal: secret %d of %d is not valid UTF-8", i+1, len(secrets))
 		}
 		sum := sha256.Sum256([]byte(s))
 		for j, k := range r.keys {

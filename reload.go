@@ -20,8 +20,9 @@ const MaxSecretsFileSize = 64 << 10 // bytes
 // Reloader keeps a Codec's keyring equal to the secrets in a file (see
 // [ParseSecretsFile] for the format), so keys rotate without a restart.
 //
-// Each read takes the whole file and compares its SHA-256 with that of the
-// content last applied; only a change can call [Codec.SetSecrets]. Reading
+// Each read opens the path anew (following symbolic links again), takes the
+// whole file and compares its SHA-256 with that of the content last applied;
+// only a change can call [Codec.SetSecrets]. Reading
 // the content, not just the modification time and size, catches a rewrite of
 // the same size within the file system's time resolution, and every way of
 // replacing the file: in place, by rename, or by the symlink swap of a
@@ -45,8 +46,8 @@ const MaxSecretsFileSize = 64 << 10 // bytes
 //     every key at once (a leaked key), set
 //     [ReloaderOptions.AllowReplaceAll], or restart.
 //
-// A file that SetSecrets refuses (no secrets, one too short, two identical),
-// that breaks a rule above, or that cannot be read leaves the keyring as it
+// A file that is not valid UTF-8, that SetSecrets refuses (no secrets, one
+// too short, two identical), that breaks a rule above, or that cannot be read leaves the keyring as it
 // was, and Reload says why without quoting the file.
 //
 // The file should be readable by its owner only: [Reloader.Warning] (and
@@ -187,15 +188,19 @@ func (r *Reloader) poll() (changed bool, err error) {
 	}
 	r.pending = false
 	r.seen, r.sum = true, sum
-	r.err = r.apply(ParseSecretsFile(string(b)))
+	r.err = r.apply(b)
 	return true, r.err
 }
 
-// apply gives secrets to SetSecrets, unless a reload after the first would
-// drop every key in force.
-func (r *Reloader) apply(secrets []string) error {
+// apply parses the file's content and gives its secrets to SetSecrets,
+// unless a reload after the first would drop every key in force.
+func (r *Reloader) apply(content []byte) error {
 	refused := func(err error) error {
 		return fmt.Errorf("cookieseal: secrets file %s refused, keeping the current keys: %w", r.path, err)
+	}
+	secrets, err := ParseSecretsFile(string(content))
+	if err != nil {
+		return refused(err)
 	}
 	if r.loaded && !r.opts.AllowReplaceAll {
 		// Check the list first, so that a bad list says what is wrong with it.

@@ -18,7 +18,11 @@ func newFileReloader(t *testing.T, text string, opts ReloaderOptions) (*Reloader
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "secrets")
 	writeInPlace(t, path, text)
-	c, err := New(Config{Secrets: ParseSecretsFile(text)})
+	secrets, err := ParseSecretsFile(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{Secrets: secrets})
 	if err != nil {
 		t.Fatal(err)
 	}

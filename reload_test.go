@@ -241,7 +241,7 @@ func TestReloaderSymlinkSwap(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	version("..2026_06_01_08_00_00.1", a+"\n")
+	version("..2026_12_08_v1", a+"\n")
 	path := filepath.Join(dir, "secrets")
 	if err := os.Symlink(filepath.Join("..data", "secrets"), path); err != nil {
 		t.Fatal(err)
@@ -254,8 +254,8 @@ func TestReloaderSymlinkSwap(t *testing.T) {
 	if got, want := codec.KeyIDs(), keyIDsOf(t, a); !reflect.DeepEqual(got, want) {
 		t.Fatalf("got key IDs %v, want %v", got, want)
 	}
-	version("..2026_06_02_08_00_00.2", b+"\n"+a+"\n")
-	if err := os.RemoveAll(filepath.Join(dir, "..2026_06_01_08_00_00.1")); err != nil {
+	version("..2026_12_08_v2", b+"\n"+a+"\n")
+	if err := os.RemoveAll(filepath.Join(dir, "..2026_12_08_v1")); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.Reload(); err != nil {

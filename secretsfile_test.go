@@ -26,10 +26,18 @@ func TestParseSecretsFileComments(t *testing.T) {
 		{"byte order mark", "\uFEFF" + a + "\n", []string{a}},
 		{"a # inside a secret is kept", "x#" + a + "\n", []string{"x#" + a}},
 		{"only comments", "# nothing here\n\n", nil},
+		{"NBSP, VT and FF are part of a secret", "\u00a0" + a + "\v\n\f" + b + "\u00a0\n", []string{"\u00a0" + a + "\v", "\f" + b + "\u00a0"}},
+		{"a # after NBSP is part of a secret", a + "\u00a0# not a comment\n", []string{a + "\u00a0# not a comment"}},
+		{"one CR removed, not two", a + "\r\r\n" + b + "\r", []string{a + "\r", b}},
+		{"spaces inside a line are kept", a + " " + b + "\n", []string{a + " " + b}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := cookieseal.ParseSecretsFile(tc.text); !reflect.DeepEqual(got, tc.want) {
+			got, err := cookieseal.ParseSecretsFile(tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
 				// Lengths only: secrets stay out of test logs too.
 				t.Errorf("got %d secrets of lengths %v, want %d of lengths %v", len(got), lengths(got), len(tc.want), lengths(tc.want))
 			}
@@ -84,4 +92,43 @@ func TestReadSecretsFileOfADirectoryFails(t *testing.T) {
 	_, err = cookieseal.NewReloader(codec, dir)
 	require.Error(t, err, "a directory is no secrets file")
 	assert.Equal(t, before, codec.KeyIDs(), "the keyring stays as it was")
+}
+
+// A secrets file that is not UTF-8 is refused, by ParseSecretsFile, by
+// ReadSecretsFile and by a Reloader, with an error that says on which line
+// and quotes nothing; the keyring stays as it was.
+func TestSecretsFileNotUTF8(t *testing.T) {
+	a, b := cookieseal.GenerateSecret(), cookieseal.GenerateSecret()
+	text := "# ring\n" + a + "\n" + b + "\xe9\n" // Latin-1 é at the end of line 3
+	got, err := cookieseal.ParseSecretsFile(text)
+	require.Error(t, err)
+	assert.Nil(t, got)
+	assert.Contains(t, err.Error(), "not valid UTF-8 (line 3)")
+	checkNoSecret(t, err, a, b)
+
+	path := filepath.Join(t.TempDir(), "secrets")
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o600))
+	got, err = cookieseal.ReadSecretsFile(path)
+	require.Error(t, err)
+	assert.Nil(t, got)
+	assert.Contains(t, err.Error(), path)
+	assert.Contains(t, err.Error(), "not valid UTF-8 (line 3)")
+	checkNoSecret(t, err, a, b)
+
+	codec := newCodec(t)
+	before := codec.KeyIDs()
+	_, err = cookieseal.NewReloader(codec, path)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not valid UTF-8")
+	assert.Equal(t, before, codec.KeyIDs())
+
+	writeAtomic(t, path, a+"\n")
+	r, err := cookieseal.NewReloader(codec, path)
+	require.NoError(t, err)
+	writeAtomic(t, path, b+"\n"+a+"\xff\n")
+	err = r.Reload()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not valid UTF-8 (line 2)")
+	checkNoSecret(t, err, a, b)
+	assert.Equal(t, keyIDsOf(t, a), codec.KeyIDs(), "the keyring stays as it was")
 }

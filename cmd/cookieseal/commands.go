@@ -36,6 +36,28 @@ func runKeygen(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	return exitOK
 }
 
+func runKeyIDs(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("keyids")
+	file := secretsFlag(fs)
+	pos, code, done := parse(fs, args, stdout, stderr)
+	if done {
+		return code
+	}
+	if len(pos) > 0 {
+		return usageErr(stderr, "keyids", "unexpected argument %q", pos[0])
+	}
+	codec, err := c.codec(*file, cookieseal.Config{})
+	if err != nil {
+		return fail(stderr, "keyids", err)
+	}
+	for _, id := range codec.KeyIDs() {
+		if _, err := fmt.Fprintln(stdout, id); err != nil {
+			return fail(stderr, "keyids", fmt.Errorf("writing the output: %w", err))
+		}
+	}
+	return exitOK
+}
+
 // compressUsage is the help of seal -compress.
 const compressUsage = `compress the JSON with DEFLATE when it is 1024 bytes or more and that makes
 the cookie shorter. Only for values that do not hold a secret (a CSRF token)

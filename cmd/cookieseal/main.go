@@ -5,14 +5,18 @@
 //	cookieseal seal -name NAME [-compress] [-max-age D] [-v] < value.json
 //	cookieseal open [-name NAME] [-max-age D] [-v] [COOKIE | NAME=COOKIE]
 //	cookieseal inspect [-name NAME] [COOKIE | NAME=COOKIE]
+//	cookieseal keyids
 //
 // NAME is the full cookie name as the browser shows it, "__Host-" or
 // "__Secure-" prefix included: that is the name a cookie is sealed for.
 //
 // Secrets come from the COOKIESEAL_SECRETS environment variable (separated by
-// commas or white space) or from -secrets-file PATH (one per line, '#'
-// comments), never from a flag value, which would land in shell history.
-// The first secret seals; every secret opens.
+// commas, spaces, tabs or line ends) or from -secrets-file PATH (one per
+// line, '#' comments), never from a flag value, which would land in shell
+// history; both are read by the package's SecretsFromEnv and
+// ReadSecretsFile, the grammar of SESSIONS.md section 7 that the JavaScript
+// and Python packages share. The first secret seals; every secret opens.
+// keyids prints the key ID of each secret, to compare two configurations.
 //
 // inspect needs no secret. It shows what the format lets anyone see, and it
 // recognises Flask/itsdangerous and gorilla/securecookie cookies, printing a
@@ -94,10 +98,12 @@ Commands:
   open     open a cookie value and print the JSON value it holds
   inspect  show what anyone can see in a cookie, without a secret; also
            recognises Flask/itsdangerous and gorilla/securecookie cookies
+  keyids   print the key ID of each configured secret, the sealing one first
 
-Secrets (seal, open, inspect) come from ` + envSecrets + `, separated by
-commas or white space, or from -secrets-file PATH, one per line with '#'
-comments; never from a flag value. The first secret seals; every secret opens.
+Secrets (seal, open, inspect, keyids) come from ` + envSecrets + `, separated
+by commas, spaces, tabs or line ends, or from -secrets-file PATH, one per line
+with '#' comments; never from a flag value. The first secret seals; every
+secret opens.
 
 A cookie is sealed for its full name as the browser shows it, prefix
 included: a cookie the browser calls __Host-session opens with
@@ -178,6 +184,17 @@ its timestamp printed. The cookie comes from the argument, or else from stdin,
 as the bare value, as NAME=VALUE or as a Cookie header, as for open.`,
 			exits: []int{exitOK, exitError, exitUsage, exitInvalid, exitUnknownKey, exitTooLarge},
 			run:   runInspect,
+		},
+		"keyids": {
+			synopsis: "keyids [-secrets-file PATH]",
+			about: `Print the key ID of each configured secret, one per line, the sealing one
+first. A key ID is public (every cookie names the one that sealed it), so
+two services can compare their configurations without showing a secret:
+the same secrets, as the Go, JavaScript and Python packages read them, give
+the same key IDs. Fails (exit 1) if there are no secrets or the ring is
+refused (a secret under 32 bytes, two alike).`,
+			exits: []int{exitOK, exitError, exitUsage},
+			run:   runKeyIDs,
 		},
 	}
 }
@@ -318,7 +335,7 @@ func exitCode(err error) int {
 
 // secretsFlag adds -secrets-file to fs.
 func secretsFlag(fs *flag.FlagSet) *string {
-	return fs.String("secrets-file", "", "read the secrets from `PATH`, one per line, the sealing one first ('#' starts a comment);\nwithout it they come from "+envSecrets)
+	return fs.String("secrets-file", "", "read the secrets from `PATH`, UTF-8, one per line, the sealing one first\n('#' at the start of a line or after a space or tab starts a comment);\nwithout it they come from "+envSecrets+",\nseparated by commas, spaces, tabs or line ends")
 }
 
 // errNoSecrets says where secrets come from; it never quotes one.

@@ -1,7 +1,7 @@
 // app/api/me/route.ts in a Next.js App Router project (Node or edge runtime).
-import { Codec, Cookies, CookiesealError } from 'cookieseal'
+import { Codec, Cookies, CookiesealError, parseSecrets } from 'cookieseal'
 
-const cookies = new Cookies(new Codec({ secrets: (process.env.SESSION_SECRETS ?? '').split(',') }), { hostPrefix: true })
+const cookies = new Cookies(new Codec({ secrets: parseSecrets(process.env.COOKIESEAL_SECRETS) }), { hostPrefix: true })
 
 export async function GET(request: Request): Promise<Response> {
   let session

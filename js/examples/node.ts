@@ -2,10 +2,10 @@
 // http.createServer, or to Express (app.get('/count', count)), whose req and
 // res are the same objects.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { Codec, Cookies } from 'cookieseal'
+import { Codec, Cookies, parseSecrets } from 'cookieseal'
 import { NodeCookies } from 'cookieseal/node'
 
-const sessions = new NodeCookies(new Cookies(new Codec({ secrets: (process.env.SESSION_SECRETS ?? '').split(',') })))
+const sessions = new NodeCookies(new Cookies(new Codec({ secrets: parseSecrets(process.env.COOKIESEAL_SECRETS) })))
 
 export function count(req: IncomingMessage, res: ServerResponse): void {
   let s

@@ -29,6 +29,7 @@ export {
 export { Typed, toNatural, type Tag, type IntTag, type FloatTag, type TypedValue } from './values.js'
 export { parseJSON, stringify } from './json.js'
 export { MIN_SECRET_BYTES } from './keys.js'
+export { parseSecrets, parseSecretsFile } from './secrets.js'
 export {
   Cookies,
   parseCookieHeader,

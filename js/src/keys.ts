@@ -6,6 +6,7 @@
 import { extract, expand } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { ConfigError } from './errors.js'
+import { wellFormed } from './format.js'
 import { encodeUTF8 } from './json.js'
 
 const SALT = encodeUTF8('cookieseal/v1')
@@ -35,8 +36,10 @@ export function deriveKey(secret: string): { id: number; idHex: string; key: Uin
 }
 
 /**
- * Validates a ring and derives its keys: at least one secret, each at least
- * 32 bytes, no two equal, no two with the same key ID. Errors never quote a
+ * Validates a ring and derives its keys: at least one secret, each valid
+ * Unicode (no lone surrogate, which UTF-8 cannot encode: TextEncoder would
+ * turn it into U+FFFD, and two secrets would give one key) and at least 32
+ * bytes, no two equal, no two with the same key ID. Errors never quote a
  * secret.
  */
 export function buildRing(secrets: readonly string[]): Key[] {
@@ -47,6 +50,9 @@ export function buildRing(secrets: readonly string[]): Key[] {
   const seen = new Set<string>()
   secrets.forEach((s, i) => {
     if (typeof s !== 'string') throw new ConfigError(`cookieseal: secret ${i + 1} of ${secrets.length} is not a string`)
+    if (!wellFormed(s)) {
+      throw new ConfigError(`cookieseal: secret ${i + 1} of ${secrets.length} is not valid Unicode: it holds a lone surrogate, which UTF-8 cannot encode`)
+    }
     const n = encodeUTF8(s).length
     if (n < MIN_SECRET_BYTES) {
       throw new ConfigError(`cookieseal: secret ${i + 1} of ${secrets.length} is ${n} bytes, need at least ${MIN_SECRET_BYTES} (generate one with generateSecret())`)

@@ -1,7 +1,9 @@
 // The built package and the single-file bundle (npm test builds both first)
 // hold no import of a node: module or any Node built-in, no require, and no
 // WebAssembly: the core runs unchanged on Node, Deno, Bun, browsers, Workers
-// and edge runtimes.
+// and edge runtimes. The one exception is the Node-only secrets file reader,
+// dist/node-secrets.js, exported as cookieseal/node/secrets under the "node"
+// condition alone, and imported by no other file.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, readdirSync, existsSync } from 'node:fs'
@@ -31,14 +33,33 @@ function check(file: string): void {
   assert.ok(!/\bprocess\./.test(src), `${file} uses process`)
 }
 
+/** Files that may import node: modules: only under the "node" export condition. */
+const NODE_ONLY = new Set(['node-secrets.js'])
+
 test('build: dist/ has the package files and types', () => {
-  for (const f of ['index.js', 'index.d.ts', 'node.js', 'node.d.ts']) assert.ok(existsSync(JS + 'dist/' + f), f)
+  for (const f of ['index.js', 'index.d.ts', 'node.js', 'node.d.ts', 'secrets.js', 'node-secrets.js', 'node-secrets.d.ts']) assert.ok(existsSync(JS + 'dist/' + f), f)
 })
 
-test('build: no node: import, Node built-in, require or WebAssembly in dist/', () => {
-  const files = readdirSync(JS + 'dist').filter((f) => f.endsWith('.js'))
+test('build: no node: import, Node built-in, require or WebAssembly in dist/ outside the Node-only files', () => {
+  const files = readdirSync(JS + 'dist').filter((f) => f.endsWith('.js') && !NODE_ONLY.has(f))
   assert.ok(files.length >= 8, files.join(' '))
   for (const f of files) check(JS + 'dist/' + f)
+})
+
+test('build: the Node-only files are exported under the node condition alone, and no other file imports them', () => {
+  const pkg = JSON.parse(readFileSync(JS + 'package.json', 'utf8')) as { exports: Record<string, Record<string, string>> }
+  for (const [subpath, conditions] of Object.entries(pkg.exports)) {
+    for (const [condition, target] of Object.entries(conditions)) {
+      const file = target.replace(/^\.\/dist\//, '')
+      if (NODE_ONLY.has(file)) assert.equal(condition, 'node', `${subpath} exports ${file} under ${condition}`)
+    }
+  }
+  assert.deepEqual(pkg.exports['./node/secrets'], { types: './dist/node-secrets.d.ts', node: './dist/node-secrets.js' })
+  for (const f of readdirSync(JS + 'dist').filter((f) => f.endsWith('.js') && !NODE_ONLY.has(f))) {
+    for (const s of specifiers(readFileSync(JS + 'dist/' + f, 'utf8'))) {
+      assert.ok(!NODE_ONLY.has(s.replace(/^\.\//, '')), `dist/${f} imports ${s}`)
+    }
+  }
 })
 
 test('build: the single-file bundle (with noble and fflate inside) has none either', () => {

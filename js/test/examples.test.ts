@@ -12,7 +12,7 @@ const JS = fileURLToPath(new URL('../../', import.meta.url))
 const secrets = [generateSecret()]
 
 before(() => {
-  process.env.SESSION_SECRETS = secrets.join(',')
+  process.env.COOKIESEAL_SECRETS = secrets.join(',')
 })
 
 test('examples: the README shows every example file exactly', () => {

@@ -183,6 +183,8 @@ def test_no_secret_in_repr_or_errors() -> None:
 def test_secrets_from_env() -> None:
     assert cookieseal.secrets_from_env(" a,b \n c\t") == ["a", "b", "c"]
     assert cookieseal.secrets_from_env(None) == []
+    # Only ",", SP, HTAB, LF and CR separate (SESSIONS.md S7.1): not NBSP, VT, FF or U+2028.
+    assert cookieseal.secrets_from_env("a\u00a0b\vc\fd\u2028e\x85f g") == ["a\u00a0b\vc\fd\u2028e\x85f", "g"]
 
 
 def test_generate_secret_is_43_base64url_characters() -> None:

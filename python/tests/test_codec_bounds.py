@@ -196,7 +196,7 @@ def _collision() -> list[str]:
         ("a-single-string-of-more-than-32-bytes", r"^cookieseal: secrets must be a list of strings, not one string$"),
         ([], r"^cookieseal: no secrets: the ring needs at least one \(see generate_secret\)$"),
         ([SECRET_A, b"x" * 40], r"^cookieseal: secret 2 of 2 is a bytes, not a str$"),
-        ([SECRET_A, "\ud800" * 40], r"^cookieseal: secret 2 of 2 is not encodable as UTF-8$"),
+        ([SECRET_A, "\ud800" * 40], r"^cookieseal: secret 2 of 2 is not valid Unicode: it holds a lone surrogate, which UTF-8 cannot encode$"),
         ([SECRET_A, "x" * 31], r"^cookieseal: secret 2 of 2 is 31 bytes, need at least 32 \(see generate_secret\)$"),
         ([SECRET_A, SECRET_B, SECRET_B], r"^cookieseal: secrets 2 and 3 are identical$"),
         ([SECRET_B, SECRET_A, SECRET_B], r"^cookieseal: secrets 1 and 3 are identical$"),

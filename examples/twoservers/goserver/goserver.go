@@ -1,7 +1,10 @@
 // Package goserver is the Go half of the two-server example: a net/http
 // handler that shares one session cookie with the Node server in
 // ../node/server.mjs. Both read their secrets from the same secrets file
-// (one per line, the first seals), so a rotation is one edit of that file.
+// (one per line, the first seals, '#' comments), with the same grammar
+// (SESSIONS.md section 7: cookieseal.ReadSecretsFile and Reloader here,
+// readSecretsFile and SecretsReloader there), so a rotation is one edit of
+// that file.
 package goserver
 
 import (

@@ -4,34 +4,31 @@
 //   SECRETS_FILE=/tmp/secrets PORT=8002 node examples/twoservers/node/server.mjs
 //
 // It imports the package from js/dist (run `npm ci && npm run build` in js/
-// first); an application would import 'cookieseal' and 'cookieseal/node'.
+// first); an application would import 'cookieseal', 'cookieseal/node' and
+// 'cookieseal/node/secrets'.
+//
+// The secrets file is read by the package's readSecretsFile and
+// SecretsReloader, with the grammar the Go server's ReadSecretsFile and
+// Reloader use ('#' comments, blanks, CRLF; SESSIONS.md section 7), so both
+// servers derive the same key IDs from it.
 import { createServer } from 'node:http'
-import { readFileSync } from 'node:fs'
 import { Codec, Cookies } from '../../../js/dist/index.js'
 import { NodeCookies } from '../../../js/dist/node.js'
+import { readSecretsFile, SecretsReloader } from '../../../js/dist/node-secrets.js'
 
 const path = process.env.SECRETS_FILE
 if (!path) throw new Error('SECRETS_FILE is not set')
 
-/** One secret per line; blank lines and lines starting with # are skipped. */
-const readSecrets = () => {
-  const text = readFileSync(path, 'utf8')
-  return { text, secrets: text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) }
-}
-
-let last = readSecrets()
-const codec = new Codec({ secrets: last.secrets })
+const codec = new Codec({ secrets: readSecretsFile(path) })
+const reloader = new SecretsReloader(codec, path)
 const sessions = new NodeCookies(new Cookies(codec))
 
+/** Reads the secrets file again (twice: only settled content applies); on any error the ring stays as it was. */
 function reload() {
   try {
-    const now = readSecrets()
-    if (now.text !== last.text) {
-      codec.setSecrets(now.secrets)
-      last = now
-    }
+    reloader.reload()
   } catch (e) {
-    console.error('secrets file:', e.message) // the ring stays as it was
+    console.error('secrets file:', e.message) // never quotes a secret
   }
 }
 

@@ -27,6 +27,14 @@ from ._codec import (
     generate_secret,
     secrets_from_env,
 )
+from ._secrets import (
+    MAX_SECRETS_FILE_SIZE,
+    PollResult,
+    SecretsReloader,
+    parse_secrets,
+    parse_secrets_file,
+    read_secrets_file,
+)
 from ._errors import (
     ConfigError,
     CookiesealError,
@@ -66,6 +74,12 @@ __all__ = [
     "Info",
     "generate_secret",
     "secrets_from_env",
+    "parse_secrets",
+    "parse_secrets_file",
+    "read_secrets_file",
+    "SecretsReloader",
+    "PollResult",
+    "MAX_SECRETS_FILE_SIZE",
     "derive_key",
     "CookiesealError",
     "InvalidCookie",

@@ -21,6 +21,7 @@ from nacl.exceptions import CryptoError
 
 from . import _json, _values
 from ._errors import ConfigError, CookieTooLarge, ExpiredCookie, InvalidCookie, UnknownKey
+from ._secrets import parse_secrets
 
 __all__ = [
     "Codec",
@@ -90,11 +91,10 @@ def generate_secret() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode("ascii")
 
 
-def secrets_from_env(value: str | None) -> list[str]:
-    """Split an environment variable such as COOKIESEAL_SECRETS into secrets,
-    separated by commas or white space (as the Go package's SecretsFromEnv);
-    the first one seals. An empty or missing value gives []."""
-    return [s for s in re.split(r"[,\s]+", value or "") if s]
+#: The earlier name of :func:`parse_secrets`, kept: it follows the same
+#: grammar (separators ``,``, SP, HTAB, LF and CR, nothing else), as the Go
+#: package's SecretsFromEnv does.
+secrets_from_env = parse_secrets
 
 
 def encode_base64url(raw: bytes) -> str:
@@ -156,7 +156,9 @@ def _build_ring(secrets: Sequence[str]) -> tuple[_Key, ...]:
         try:
             b = s.encode("utf-8")
         except UnicodeEncodeError:
-            raise ConfigError(f"cookieseal: secret {i} of {len(secrets)} is not encodable as UTF-8") from None
+            raise ConfigError(
+                f"cookieseal: secret {i} of {len(secrets)} is not valid Unicode: it holds a lone surrogate, which UTF-8 cannot encode"
+            ) from None
         if len(b) < MIN_SECRET_SIZE:
             raise ConfigError(
                 f"cookieseal: secret {i} of {len(secrets)} is {len(b)} bytes, need at least {MIN_SECRET_SIZE} (see generate_secret)"
