@@ -16,7 +16,6 @@ type state struct {
 	status  Status
 	info    cookieseal.Info // of the cookie read, if read
 	read    bool            // a cookie opened
-	carried bool            // the request carried the cookie, whatever its outcome
 	readErr error           // why it did not open
 	renew   bool            // RenewToken or Destroy: the next write starts a session
 	refused bool            // Refuse

@@ -53,7 +53,8 @@
 //     no session was read, both are now. Whatever the status: a flash put
 //     on a 401 page is written.
 //   - emptied (Destroy, or the last key removed): deleted, with every part
-//     and every legacy scope, if the request carried it.
+//     and every legacy scope, even when the request carried no cookie (a
+//     logout: a cross-site request does not send SameSite=Lax cookies).
 //   - unchanged: written only when a re-issue is due (the key that sealed
 //     it no longer seals, or IdleTimeout's refresh point has passed,
 //     cookieseal.Info.Reissue) and the handler did not refuse the session:

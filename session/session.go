@@ -239,7 +239,8 @@ func (m *Manager) setup() (*setup, error) {
 // a re-issue is due (a key rotation, or a refresh for IdleTimeout) and the
 // handler did not refuse the session (Refuse, or a status of 400 or more).
 // A session that the handler emptied (Destroy, or removing its last key)
-// is deleted, with all its parts, if the request carried it.
+// is deleted, with all its parts, even when the request carried no cookie
+// (a logout, SESSIONS.md S6.7).
 //
 // LoadAndSave reads the Manager's fields when it is called, and panics if
 // they are invalid (Check says why beforehand), as http.Handle panics on a
@@ -275,7 +276,6 @@ func (s *setup) load(r *http.Request) *state {
 	if errors.Is(err, http.ErrNoCookie) {
 		return st
 	}
-	st.carried = true
 	if err == nil {
 		var values map[string]any
 		if values, err = stringKeys(raw); err == nil {
@@ -334,7 +334,7 @@ func (s *setup) expiredAtWrite(info cookieseal.Info, keepIssued bool) error {
 // returns the error to hand to ErrorFunc. It runs once per request.
 func (s *setup) save(w http.ResponseWriter, r *http.Request, st *state, code int) error {
 	st.mu.Lock()
-	status, empty, renew, read, carried, info := st.status, len(st.values) == 0, st.renew, st.read, st.carried, st.info
+	status, empty, renew, read, info := st.status, len(st.values) == 0, st.renew, st.read, st.info
 	refused := st.refused || code >= 400
 	var values map[any]any
 	if !empty {
@@ -347,9 +347,9 @@ func (s *setup) save(w http.ResponseWriter, r *http.Request, st *state, code int
 
 	switch {
 	case status == Destroyed || status == Modified && empty:
-		if carried {
-			return s.cookies.Delete(w, r, s.name)
-		}
+		// A logout, even when the request carried no cookie: a cross-site
+		// request does not send SameSite=Lax cookies (SESSIONS.md S6.7).
+		return s.cookies.Delete(w, r, s.name)
 	case status == Modified && (renew || !read):
 		return s.cookies.Write(w, r, s.name, values) // a new session: created-at now
 	case status == Modified:

@@ -436,8 +436,16 @@ func TestDestroyDeletesEveryPart(t *testing.T) {
 	require.Empty(t, b.cookies)
 	require.Equal(t, "no-store", res.Header.Get("Cache-Control"))
 
-	// Destroy with no session carried writes nothing.
-	require.Empty(t, setCookies(inRequest(m, nil, func(ctx context.Context) { m.Destroy(ctx) })))
+	// Destroy with no session carried deletes too (SESSIONS.md S6.7): a
+	// cross-site request does not send the cookie the browser holds.
+	res = inRequest(m, nil, func(ctx context.Context) { m.Destroy(ctx) })
+	names = nil
+	for _, c := range res.Cookies() {
+		require.Equal(t, -1, c.MaxAge, "%s expired", c.Name)
+		names = append(names, c.Name+"@"+c.Domain)
+	}
+	require.ElementsMatch(t, []string{"session@example.com", "session@", "session.1@", "session.2@"}, names,
+		"every part a session within the limits could use")
 }
 
 // TestBadCookie: a cookie that does not open gives an empty session, the
