@@ -73,14 +73,14 @@
 // LoadAndSave maps them onto the codec it was given (Codec.WithLifetimes:
 // same keyring and clock, other times):
 //
-//	Manager                      MaxAge        RefreshAge                          MaxLifetime
-//	IdleTimeout I > 0            I             the codec's if 0 < it < I, else I/10  min(L, the codec's)
-//	IdleTimeout 0, L or codec's  that lifetime the codec's if below it, else 0          min(L, the codec's)
-//	both 0, codec without one    the codec's   the codec's                         none
+//	Manager                 MaxAge                RefreshAge                             MaxLifetime
+//	IdleTimeout I > 0       I                     the codec's if 0 < it < I, else I/10   the stricter of L and the codec's
+//	IdleTimeout 0, L > 0    the stricter lifetime the codec's if below MaxAge, else none the stricter of L and the codec's
+//	both 0                  the codec's           the codec's                            the codec's
 //
-// where L is Lifetime (0: none) and "min" ignores a zero. MaxAge is the
-// cookie's life after it was sealed, and the Max-Age attribute; MaxLifetime
-// is the absolute limit from the session's start (its sealed created-at),
+// where L is Lifetime (0: none; a codec's MaxLifetime of 0 is none too).
+// MaxAge is the cookie's life after it was sealed, and the Max-Age
+// attribute; MaxLifetime is the absolute limit from the session's start (its sealed created-at),
 // which no activity extends, so the stricter of the Manager's and the
 // codec's applies. With an IdleTimeout, a request re-seals the session
 // once a tenth of it has passed since the last seal (scs writes on every

@@ -62,14 +62,19 @@ type SessionCookie struct {
 	// "/" and no Domain.
 	HostPrefix bool
 
-	// MaxChunks, MaxHeaderBytes and LegacyScopes are the CookieOptions
-	// fields of those names: how many cookies one session may span (0: 10),
-	// how many bytes of Cookie header they may take (0: 3072), and the
-	// Domain and Path of cookies of the same name that an earlier
-	// deployment set, expired with every write and delete.
-	MaxChunks      int
+	// MaxChunks is how many cookies one session may span (0: 10), as
+	// CookieOptions.MaxChunks.
+	MaxChunks int
+
+	// MaxHeaderBytes is how many bytes of Cookie header a session's
+	// cookies may take when written (0: 3072, one cookie that passes a
+	// stock nginx), as CookieOptions.MaxHeaderBytes.
 	MaxHeaderBytes int
-	LegacyScopes   []cookieseal.CookieScope
+
+	// LegacyScopes are the Domain and Path of cookies of the same name
+	// that an earlier deployment set, expired with every write and delete
+	// (CookieOptions.LegacyScopes; not with HostPrefix).
+	LegacyScopes []cookieseal.CookieScope
 }
 
 // Manager loads a request's session from its sealed cookie and saves it
