@@ -134,33 +134,168 @@ func (s *Cookies) split(name, v string) []string {
 	return parts
 }
 
-// collect returns the values of the cookies called name in r, those that
-// look like cookieseal cookies first (each group in the request's order),
-// and the first value of every cookie name.k, k from 1 to MaxChunks-1.
-func (s *Cookies) collect(r *http.Request, name string) (heads []string, parts map[int]string) {
-	parts = map[int]string{}
-	var others []string
-	for _, c := range r.Cookies() {
-		if c.Name == name {
-			if looksSealed(c.Value) {
-				heads = append(heads, c.Value)
+// maxAttempts is how many assembled values one read opens at most
+// (SESSIONS.md S4.4): the work of a read is at most that many times the
+// assembling and opening of one legitimate value, whatever the request.
+const maxAttempts = 4
+
+// found is what a read keeps of a request's cookies for one full name F
+// (SESSIONS.md S4.1-3): the first maxAttempts distinct heads that look
+// sealed and the first maxAttempts distinct others, each group in header
+// order (no read tries more heads than attempts), and the first two
+// distinct values of every part F.k, k = 1 to MaxChunks-1. It holds
+// substrings of the request's header, so filling it allocates nothing.
+type found struct {
+	sealed, others   [maxAttempts]string
+	nSealed, nOthers int
+	parts            [maxChunksLimit][2]string // parts[k]: the values of F.k
+	nParts           [maxChunksLimit]uint8
+}
+
+// scanCookies calls fn for every pair of r's Cookie header fields (parsed
+// as SESSIONS.md S2 says, in header order) whose name is full (k = 0) or
+// full.k for k = 1 to maxChunksLimit in canonical decimal. It allocates
+// nothing: a pair of another name costs only the scan. Several Cookie
+// fields are read in order, as if joined with "; ".
+func scanCookies(r *http.Request, full string, fn func(k int, value string)) {
+	if r == nil {
+		return
+	}
+	for _, line := range r.Header["Cookie"] {
+		for len(line) > 0 {
+			piece := line
+			if i := strings.IndexByte(line, ';'); i >= 0 {
+				piece, line = line[:i], line[i+1:]
 			} else {
-				others = append(others, c.Value)
+				line = ""
 			}
-			continue
-		}
-		if i := chunkIndex(name, c.Name); i > 0 && i < s.maxChunks {
-			if _, dup := parts[i]; !dup {
-				parts[i] = c.Value
+			eq := strings.IndexByte(piece, '=')
+			if eq < 0 {
+				continue // no "=" (S2.3), or an empty piece (S2.2): skipped
+			}
+			name := trimSPHT(piece[:eq])
+			if len(name) < len(full) || name[:len(full)] != full {
+				continue
+			}
+			k := 0
+			if len(name) > len(full) {
+				// full is a token, and so is full.k; any other name that
+				// starts with full is another cookie.
+				if name[len(full)] != '.' {
+					continue
+				}
+				if k = parseDecimal(name[len(full)+1:]); k < 1 || k > maxChunksLimit {
+					continue
+				}
+			}
+			if value, ok := cookieValue(piece[eq+1:]); ok {
+				fn(k, value)
 			}
 		}
 	}
-	return append(heads, others...), parts
+}
+
+// trimSPHT removes leading and trailing SP and HTAB from s, and nothing
+// else (SESSIONS.md S2.2): no other white space, Unicode or not.
+func trimSPHT(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// cookieValue returns the value of a pair from what follows its "="
+// (SESSIONS.md S2.3 and S2.5): trimmed of SP and HTAB, then without its
+// enclosing double quotes. ok is false, and the pair skipped, when the
+// value then holds a byte outside 0x20-0x7E, or '"', ';' or '\'.
+func cookieValue(raw string) (value string, ok bool) {
+	v := trimSPHT(raw)
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		v = v[1 : len(v)-1]
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c > 0x7e || c == '"' || c == ';' || c == '\\' {
+			return "", false
+		}
+	}
+	return v, true
+}
+
+// collect reads the cookies of r named full and its parts (SESSIONS.md
+// S4.1-3) into f.
+func (s *Cookies) collect(r *http.Request, full string, f *found) {
+	scanCookies(r, full, func(k int, v string) {
+		switch {
+		case k == 0 && looksSealed(v):
+			f.nSealed = keepDistinct(f.sealed[:], f.nSealed, v)
+		case k == 0:
+			f.nOthers = keepDistinct(f.others[:], f.nOthers, v)
+		case k < s.maxChunks:
+			f.nParts[k] = uint8(keepDistinct(f.parts[k][:], int(f.nParts[k]), v))
+		}
+	})
+}
+
+// keepDistinct puts v in kept[n] unless kept[:n] holds it or kept is full,
+// and returns how many values kept holds then.
+func keepDistinct(kept []string, n int, v string) int {
+	if n == len(kept) {
+		return n
+	}
+	for _, k := range kept[:n] {
+		if k == v {
+			return n
+		}
+	}
+	kept[n] = v
+	return n + 1
+}
+
+// attempt is one value a read assembles and opens: from head and, for each
+// part, its second kept value where there is one (alt: attempt B) or its
+// first (attempt A).
+type attempt struct {
+	head string
+	alt  bool
+}
+
+// attempts returns the attempts of SESSIONS.md S4.4 for f, at most
+// maxAttempts: for each head, those that look sealed first, attempt A, and,
+// when the head has a count D (canonical decimal, at least 2) and some part
+// k < D has a second kept value, attempt B.
+func (s *Cookies) attempts(f *found) (out [maxAttempts]attempt, n int) {
+	var heads [2 * maxAttempts]string
+	nh := copy(heads[:], f.sealed[:f.nSealed])
+	nh += copy(heads[nh:], f.others[:f.nOthers])
+	for _, h := range heads[:nh] {
+		if n == maxAttempts {
+			break
+		}
+		out[n] = attempt{head: h}
+		n++
+		countText, _, chunked := strings.Cut(h, ".")
+		if !chunked || n == maxAttempts {
+			continue
+		}
+		d := parseDecimal(countText)
+		for k := 1; k < min(d, s.maxChunks); k++ {
+			if f.nParts[k] == 2 {
+				out[n] = attempt{head: h, alt: true}
+				n++
+				break
+			}
+		}
+	}
+	return out, n
 }
 
 // looksSealed reports whether head, the value of a cookie called name,
 // starts like a cookieseal cookie or the first of its parts: an optional
-// count and ".", then base64url whose first 6 bytes are a v1 header.
+// count and ".", then base64url whose first 6 bytes are a v1 header. It
+// allocates nothing.
 func looksSealed(head string) bool {
 	if count, rest, ok := strings.Cut(head, "."); ok {
 		if parseDecimal(count) < 2 {
@@ -171,16 +306,25 @@ func looksSealed(head string) bool {
 	if len(head) < 8 {
 		return false
 	}
-	raw, err := decodeBase64(head[:8])
-	return err == nil && raw[0] == version1 && raw[5]&^flagsKnown == 0
+	var v uint64 // 8 characters: 48 bits, the 6 bytes of a header
+	for i := range 8 {
+		c := base64URLValues[head[i]]
+		if c > 63 {
+			return false
+		}
+		v = v<<6 | uint64(c)
+	}
+	return byte(v>>40) == version1 && byte(v)&^flagsKnown == 0
 }
 
-// join returns the sealed value whose first cookie holds head, with the
-// parts it counts from parts, checking each cookie against MaxLength.
+// join returns the sealed value that attempt a assembles from f
+// (SESSIONS.md S4.5; SPEC.md section 10, reading step 5), checking every
+// cookie against MaxLength before anything is copied or opened.
 // MaxHeaderBytes is a limit on what Write sends, not on what Read accepts:
 // a request that arrived has passed the proxies, and lowering the budget
 // must not log out sessions written under a higher one.
-func (s *Cookies) join(name, head string, parts map[int]string) (string, error) {
+func (s *Cookies) join(name string, f *found, a attempt) (string, error) {
+	head := a.head
 	if size := len(name) + 1 + len(head); size > s.codec.maxLength {
 		return "", fmt.Errorf("%w: cookie %s is %d bytes with its name, limit %d", ErrTooLarge, name, size, s.codec.maxLength)
 	}
@@ -197,51 +341,56 @@ func (s *Cookies) join(name, head string, parts map[int]string) (string, error) 
 	case first == "":
 		return "", fmt.Errorf("%w: cookie %s: part 0 is empty", ErrInvalid, name)
 	}
-	var b strings.Builder
-	b.WriteString(first)
+	size := len(first)
 	for i := 1; i < n; i++ {
-		p, ok := parts[i]
-		switch size := len(chunkName(name, i)) + 1 + len(p); {
-		case !ok:
+		p := f.part(i, a.alt)
+		switch c := len(chunkName(name, i)) + 1 + len(p); {
+		case f.nParts[i] == 0:
 			return "", fmt.Errorf("%w: cookie %s: part %d of %d is missing", ErrInvalid, name, i, n)
 		case p == "":
 			return "", fmt.Errorf("%w: cookie %s: part %d is empty", ErrInvalid, name, i)
-		case size > s.codec.maxLength:
-			return "", fmt.Errorf("%w: cookie %s: part %d is %d bytes with its name, limit %d", ErrTooLarge, name, i, size, s.codec.maxLength)
+		case c > s.codec.maxLength:
+			return "", fmt.Errorf("%w: cookie %s: part %d is %d bytes with its name, limit %d", ErrTooLarge, name, i, c, s.codec.maxLength)
 		}
-		b.WriteString(p)
+		size += len(p)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	b.WriteString(first)
+	for i := 1; i < n; i++ {
+		b.WriteString(f.part(i, a.alt))
 	}
 	return b.String(), nil
 }
 
+// part returns the value of part k that an attempt takes: the second kept
+// value when alt is set and there is one, else the first.
+func (f *found) part(k int, alt bool) string {
+	if alt && f.nParts[k] == 2 {
+		return f.parts[k][1]
+	}
+	return f.parts[k][0]
+}
+
 // staleParts returns the part numbers, keep and up, to expire when the
 // value of the cookie name is written in keep parts: those r carries, or,
-// when r is nil or carries no cookie of the name, every one a value can
-// have.
+// when r is nil or carries no cookie of the name nor a part of one, every
+// one a value can have.
 func (s *Cookies) staleParts(r *http.Request, name string, keep int) []int {
+	var carried [maxChunksLimit + 1]bool // carried[0]: the cookie name itself
+	carries := false
+	scanCookies(r, name, func(k int, _ string) { carried[k], carries = true, true })
 	var out []int
-	if r == nil || !carries(r, name) {
+	if !carries {
 		for i := keep; i < s.maxParts(name); i++ {
 			out = append(out, i)
 		}
 		return out
 	}
-	seen := map[int]bool{}
-	for _, c := range r.Cookies() {
-		if i := chunkIndex(name, c.Name); i >= keep && !seen[i] {
-			seen[i] = true
+	for i := max(keep, 1); i <= maxChunksLimit; i++ {
+		if carried[i] {
 			out = append(out, i)
 		}
 	}
 	return out
-}
-
-// carries reports whether r has a cookie called name, or a part of one.
-func carries(r *http.Request, name string) bool {
-	for _, c := range r.Cookies() {
-		if c.Name == name || chunkIndex(name, c.Name) > 0 {
-			return true
-		}
-	}
-	return false
 }

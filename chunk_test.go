@@ -1,9 +1,12 @@
 package cookieseal
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -264,4 +267,86 @@ func TestLooksSealedBounds(t *testing.T) {
 			t.Errorf("looksSealed(%q) = %t, want %t", tc.head, got, tc.want)
 		}
 	}
+}
+
+// TestChunksFileAgainstChunkGo runs every case of
+// testdata/conformance/chunks.json against this package's reader and
+// writer (chunk.go): what each attempt assembles, in order, and the
+// cookies a writer sets. TestConformanceChunks checks the file against an
+// independent reference; this checks the production code against the file.
+func TestChunksFileAgainstChunkGo(t *testing.T) {
+	stored, err := os.ReadFile(chunksPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file chunkFile
+	if err := json.Unmarshal(stored, &file); err != nil {
+		t.Fatal(err)
+	}
+	if file.Suite != "cookieseal conformance" || file.Format != 1 {
+		t.Fatalf("%s: suite %q format %d", chunksPath, file.Suite, file.Format)
+	}
+	for _, k := range file.Cases {
+		codec, err := New(Config{Secrets: []string{GenerateSecret()}, MaxLength: k.MaxLength})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := NewCookies(codec, CookieOptions{MaxChunks: k.MaxParts, MaxHeaderBytes: max(k.MaxHeaderBytes, minHeaderBytes)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(k.ID, "chunks/write/") {
+			s.headerBytes = k.MaxHeaderBytes
+			result, set := "too_large", []chunkPair(nil)
+			if len(k.Value) <= s.room(k.Name) {
+				result = "ok"
+				for i, p := range s.split(k.Name, k.Value) {
+					set = append(set, chunkPair{chunkName(k.Name, i), p})
+				}
+			}
+			if result != k.Result || !slices.Equal(set, k.Set) {
+				t.Errorf("%s: wrote %s with %d cookies, want %s with %d", k.ID, result, len(set), k.Result, len(k.Set))
+			}
+			continue
+		}
+		var pairs []string
+		for _, c := range k.Cookies {
+			pairs = append(pairs, c.Name+"="+c.Value)
+		}
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("Cookie", strings.Join(pairs, "; "))
+		var f found
+		s.collect(r, k.Name, &f)
+		attempts, n := s.attempts(&f)
+		result := "ok"
+		if n == 0 {
+			result = "none"
+		}
+		var got []chunkTrial
+		for _, a := range attempts[:n] {
+			v, err := s.join(k.Name, &f, a)
+			switch {
+			case err == nil:
+				got = append(got, chunkTrial{Result: "ok", Joined: v})
+			case errors.Is(err, ErrTooLarge):
+				got = append(got, chunkTrial{Result: "too_large"})
+			case errors.Is(err, ErrInvalid):
+				got = append(got, chunkTrial{Result: "invalid"})
+			default:
+				t.Fatalf("%s: unclassified error %v", k.ID, err)
+			}
+		}
+		if result != k.Result || !slices.Equal(got, k.Attempts) {
+			t.Errorf("%s: %s with attempts %v, want %s with %v", k.ID, result, results(got), k.Result, results(k.Attempts))
+		}
+	}
+}
+
+// results lists the results of attempts.
+func results(trials []chunkTrial) []string {
+	var out []string
+	for _, tr := range trials {
+		out = append(out, tr.Result)
+	}
+	return out
 }

@@ -325,8 +325,16 @@ func (c *Codec) Encode(name string, value any) (string, error) {
 // change" exactly when the old one did. A cookie that a Legacy decoder
 // opened has no trustworthy times: its re-issue starts both at now, as a
 // login would; so does a zero Info (no cookie was read), as Encode.
+//
+// A session that has expired since DecodeInfo (its issued-at older than
+// MaxAge, or its created-at older than MaxLifetime, now) is not re-sealed:
+// Reissue fails with ErrExpired (SESSIONS.md S6.6).
 func (c *Codec) Reissue(name string, value any, info Info) (string, error) {
-	v, err := c.encode(name, value, c.maxLength, c.reissueTimes(info, false))
+	t := c.reissueTimes(info, false)
+	if err := c.checkWriteTimes(t); err != nil {
+		return "", &codecError{err, kindDecode} // the session no longer opens
+	}
+	v, err := c.encode(name, value, c.maxLength, t)
 	return v, encodeError(err)
 }
 
@@ -334,10 +342,32 @@ func (c *Codec) Reissue(name string, value any, info Info) (string, error) {
 // issued-at to now and keeping its created-at: a deliberate refresh, for
 // example after the handler changed the session. MaxAge then counts from
 // now, MaxLifetime still from the session's start. A zero Info (no cookie
-// was read) or a Legacy one starts a session, as Encode does.
+// was read) or a Legacy one starts a session, as Encode does. A session
+// whose MaxLifetime has passed by now is not revived: Refresh fails with
+// ErrExpired (SESSIONS.md S6.6).
 func (c *Codec) Refresh(name string, value any, info Info) (string, error) {
-	v, err := c.encode(name, value, c.maxLength, c.reissueTimes(info, true))
+	t := c.reissueTimes(info, true)
+	if err := c.checkWriteTimes(t); err != nil {
+		return "", &codecError{err, kindDecode} // the session no longer opens
+	}
+	v, err := c.encode(name, value, c.maxLength, t)
 	return v, encodeError(err)
+}
+
+// checkWriteTimes fails with ErrExpired when a cookie sealed now with times
+// t would not open: its issued-at more than MaxAge ago, or its created-at
+// more than MaxLifetime (SESSIONS.md S6.6: a session that expired while the
+// request ran is neither revived nor re-issued). Whole seconds, as decode
+// counts them.
+func (c *Codec) checkWriteTimes(t sealTimes) error {
+	now := c.now().Unix()
+	if t.issued < now && uint64(now)-uint64(t.issued) > uint64(c.maxAge/time.Second) {
+		return errExpiredAge
+	}
+	if t.created < now && c.maxLifetime > 0 && uint64(now)-uint64(t.created) > uint64(c.maxLifetime/time.Second) {
+		return errExpiredLifetime
+	}
+	return nil
 }
 
 // sealTimes are the times a cookie carries, in Unix seconds.

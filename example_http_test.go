@@ -162,3 +162,51 @@ func ExampleCookies_Reissue() {
 	// 200 1 cookies set
 	// 200 0 cookies set
 }
+
+// The README's revocation check. IssuedAt is whole seconds (SPEC.md
+// section 4), so the time of the password change is truncated to seconds
+// before the comparison: a login in the same second as the change is
+// accepted instead of being refused again and again.
+func ExampleCookies_Read_passwordChange() {
+	changed := time.Date(2026, 6, 1, 10, 0, 0, 300_000_000, time.UTC) // 10:00:00.3
+	now := changed.Add(-time.Hour)
+	codec, _ := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}, Now: func() time.Time { return now }})
+	cookies, _ := cookieseal.NewCookies(codec, cookieseal.CookieOptions{})
+	user := struct{ PasswordChangedAt time.Time }{changed}
+	type session struct{ User string }
+
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var s session
+		info, err := cookies.Read(r, "session", &s)
+		if err != nil || info.IssuedAt.Before(user.PasswordChangedAt.Truncate(time.Second)) { // revoked: nothing is written
+			http.Error(w, "log in again", http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprint(w, "welcome ", s.User)
+	})
+	login := func() []*http.Cookie { // a login at now
+		rec := httptest.NewRecorder()
+		if err := cookies.Write(rec, nil, "session", session{"alice"}); err != nil {
+			log.Fatal(err)
+		}
+		return rec.Result().Cookies()
+	}
+	visit := func(c []*http.Cookie) {
+		r := httptest.NewRequest("GET", "/", nil)
+		for _, c := range c {
+			r.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, r)
+		fmt.Println(rec.Code)
+	}
+
+	old := login() // 09:00:00.3, before the change
+	now = changed.Add(500 * time.Millisecond)
+	sameSecond := login() // 10:00:00.8: IssuedAt 10:00:00
+	visit(old)
+	visit(sameSecond)
+	// Output:
+	// 401
+	// 200
+}

@@ -36,6 +36,10 @@ const maxChunksLimit = 50
 // Secure, Path=/ and no Domain, from a secure origin.
 const hostPrefix = "__Host-"
 
+// securePrefix is the cookie name prefix that browsers accept only with
+// Secure, from a secure origin.
+const securePrefix = "__Secure-"
+
 // CookieOptions sets the attributes of the cookies that a [Cookies] writes.
 // The zero value is the safe default: HttpOnly, Secure, SameSite=Lax, Path=/,
 // host-only, Max-Age equal to the codec's MaxAge, and a value's cookies
@@ -63,8 +67,17 @@ type CookieOptions struct {
 	// Insecure leaves the prefix out.
 	HostPrefix bool
 
-	// Insecure drops the Secure attribute, and the "__Host-" prefix with
-	// it, so that cookies work over plain http in local development. Set it
+	// SecurePrefix puts "__Secure-" before every cookie name. Browsers keep
+	// such a cookie only if it came with Secure from an https page, so no
+	// plain-http response can set or shadow it; unlike HostPrefix it allows
+	// a Domain and a Path, and so does not keep a sibling subdomain from
+	// setting one. Use HostPrefix unless you need a Domain or a Path. The
+	// sealed name is the full cookie name, as with HostPrefix. It cannot go
+	// with HostPrefix, nor with LegacyScopes; Insecure leaves it out.
+	SecurePrefix bool
+
+	// Insecure drops the Secure attribute, and the "__Host-" or
+	// "__Secure-" prefix with it, so that cookies work over plain http in local development. Set it
 	// in one place from a flag or an environment variable that production
 	// never sets; never in production, where the cookie would then travel
 	// over any plain-http request to the site. Chromium and Go's cookiejar
@@ -99,7 +112,8 @@ type CookieOptions struct {
 	// new one), so that an old cookie cannot shadow the new one and logout
 	// ends the session. Keep them until the old cookies' lifetime has
 	// passed since the switch. The cookies' own Domain and Path, and
-	// HostPrefix (old cookies had another name), are errors.
+	// HostPrefix or SecurePrefix (old cookies had another name), are
+	// errors.
 	LegacyScopes []CookieScope
 }
 
@@ -122,13 +136,20 @@ type CookieScope struct {
 // sealed (authenticated with the value) is the full cookie name, prefix
 // included.
 //
-// When a request carries several cookies of the name (one set under another
-// Domain or Path, or an old gorilla/securecookie cookie), Read tries the
-// ones that look like cookieseal cookies first, in the request's order,
-// then the others, and returns the first that opens.
+// Read parses the request's Cookie header as SESSIONS.md S2 says (only SP
+// and HTAB are trimmed; a name that is not a token, or a value that is not
+// cookie octets, is skipped) and reads as its S4 says. When a request
+// carries several cookies of the name (one set under another Domain or
+// Path, or an old gorilla/securecookie cookie), Read tries the ones that
+// look like cookieseal cookies first, in the request's order, then the
+// others, each distinct value once, and returns the first that opens; of
+// each part it keeps the first two distinct values, and tries the second
+// when the first does not open (a planted or stale duplicate). It opens at
+// most 4 assembled values, so no request costs more than a small constant
+// times reading a legitimate session of MaxChunks full cookies.
 //
 // Every response that sets or deletes a cookie through Cookies also gets
-// "Cache-Control: no-store", so that no shared cache stores one user's
+// "Cache-Control: no-store" and "Vary: Cookie", so that no shared cache stores one user's
 // session cookie for another (Flask CVE-2023-30861).
 //
 // A Cookies is safe for concurrent use.
@@ -138,7 +159,7 @@ type Cookies struct {
 	domain      string
 	sameSite    http.SameSite
 	secure      bool
-	hostPrefix  bool
+	prefix      string // "", hostPrefix or securePrefix
 	maxChunks   int
 	headerBytes int
 	legacy      []CookieScope
@@ -156,12 +177,18 @@ func NewCookies(codec *Codec, opts CookieOptions) (*Cookies, error) {
 		domain:      opts.Domain,
 		sameSite:    opts.SameSite,
 		secure:      !opts.Insecure,
-		hostPrefix:  opts.HostPrefix && !opts.Insecure,
 		maxChunks:   opts.MaxChunks,
 		headerBytes: opts.MaxHeaderBytes,
 	}
 	if s.path == "" {
 		s.path = "/"
+	}
+	switch {
+	case opts.Insecure: // no Secure attribute, so no prefix (SESSIONS.md S3.3)
+	case opts.HostPrefix:
+		s.prefix = hostPrefix
+	case opts.SecurePrefix:
+		s.prefix = securePrefix
 	}
 	if s.sameSite == 0 || s.sameSite == http.SameSiteDefaultMode {
 		s.sameSite = http.SameSiteLaxMode
@@ -181,16 +208,18 @@ func NewCookies(codec *Codec, opts CookieOptions) (*Cookies, error) {
 		return nil, fmt.Errorf("cookieseal: unknown SameSite mode %d", s.sameSite)
 	case s.sameSite == http.SameSiteNoneMode && !s.secure:
 		return nil, errors.New("cookieseal: SameSite=None needs Secure, so it cannot go with Insecure")
+	case opts.HostPrefix && opts.SecurePrefix:
+		return nil, errors.New("cookieseal: HostPrefix and SecurePrefix cannot both be set")
 	case opts.HostPrefix && (s.path != "/" || s.domain != ""):
 		return nil, errors.New(`cookieseal: HostPrefix needs Path "/" and no Domain`)
 	}
 	if err := checkScope(s.domain, s.path); err != nil {
 		return nil, err
 	}
-	if opts.HostPrefix && !opts.Insecure && len(opts.LegacyScopes) > 0 {
-		// The old cookies had no __Host- prefix: another name, which Read
-		// never reads and a browser keeps beside the new one.
-		return nil, errors.New("cookieseal: LegacyScopes needs HostPrefix off: cookies of an earlier deployment had another name")
+	if s.prefix != "" && len(opts.LegacyScopes) > 0 {
+		// The old cookies had no prefix: another name, which Read never
+		// reads and a browser keeps beside the new one.
+		return nil, errors.New("cookieseal: LegacyScopes needs HostPrefix and SecurePrefix off: cookies of an earlier deployment had another name")
 	}
 	for _, l := range opts.LegacyScopes {
 		if l.Path == "" {
@@ -235,9 +264,11 @@ func checkScope(domain, path string) error {
 // that it carries are expired; when it carries no cookie of the name (a
 // cross-site POST does not send SameSite=Lax cookies), or is nil, every part
 // a value could have is expired. Parts left behind anyway do no harm: Read
-// reads only the parts the first cookie counts. Set-Cookie headers that an
+// reads only the parts the first cookie counts. Set-Cookie lines that an
 // earlier Write, Refresh, Reissue or Delete in the same response added for
-// name are replaced.
+// name and its parts with these options' Domain and Path (or under one of
+// the LegacyScopes) are replaced; lines for name under another Domain or
+// Path, which the application set itself, are kept (SESSIONS.md S5.6).
 //
 // A value whose sealed form does not fit MaxChunks cookies or
 // MaxHeaderBytes fails with ErrTooLarge, and w is left as it was.
@@ -258,6 +289,11 @@ func (s *Cookies) Write(w http.ResponseWriter, r *http.Request, name string, val
 // unless it is at least Config.RefreshAge old (see Codec.Reissue), so a
 // rotation re-issue extends nothing. A cookie that a Legacy decoder opened
 // is re-issued with times of now.
+//
+// A session that has expired since Read (its issued-at is more than the
+// codec's MaxAge ago, or its created-at more than MaxLifetime, at the time
+// of writing) is not re-issued: Reissue fails with ErrExpired and writes
+// nothing (SESSIONS.md S6.6).
 func (s *Cookies) Reissue(w http.ResponseWriter, r *http.Request, name string, value any, info Info) error {
 	if !info.Reissue {
 		return nil
@@ -271,6 +307,11 @@ func (s *Cookies) Reissue(w http.ResponseWriter, r *http.Request, name string, v
 // its expiry on activity. Config.MaxLifetime still counts from the
 // session's start. With a zero Info (Read found no cookie) it starts a
 // session, as Write does, so "read, change, Refresh" needs no special case.
+//
+// A session whose MaxLifetime has passed since its created-at at the time
+// of writing (it expired while the request ran) is not revived: Refresh
+// fails with ErrExpired and writes nothing (SESSIONS.md S6.6). Start a new
+// one with Write.
 func (s *Cookies) Refresh(w http.ResponseWriter, r *http.Request, name string, value any, info Info) error {
 	return s.write(w, r, name, value, s.codec.reissueTimes(info, true))
 }
@@ -280,6 +321,9 @@ func (s *Cookies) write(w http.ResponseWriter, r *http.Request, name string, val
 	if err != nil {
 		return err
 	}
+	if err := s.codec.checkWriteTimes(t); err != nil {
+		return fmt.Errorf("cookieseal: cookie %s not written: %w", full, err)
+	}
 	room := s.room(full)
 	v, err := s.codec.encode(full, value, len(full)+1+room, t)
 	if err != nil {
@@ -287,12 +331,13 @@ func (s *Cookies) write(w http.ResponseWriter, r *http.Request, name string, val
 	}
 	parts := s.split(full, v)
 	h := w.Header()
-	dropSetCookies(h, full)
+	s.dropSetCookies(h, full)
 	h.Set("Cache-Control", "no-store")
+	addVaryCookie(h)
 	for _, l := range s.legacy { // first, in case a client stores both as one
 		http.SetCookie(w, s.expire(full, l))
 	}
-	maxAge := s.maxAgeAttr(t)
+	maxAge := s.maxAgeAttr()
 	for i, p := range parts {
 		http.SetCookie(w, s.cookie(chunkName(full, i), p, maxAge))
 	}
@@ -302,17 +347,13 @@ func (s *Cookies) write(w http.ResponseWriter, r *http.Request, name string, val
 	return nil
 }
 
-// maxAgeAttr is the Max-Age attribute for a cookie with times t: what is
-// left of its MaxAge and MaxLifetime, in whole seconds, at least 1 (0 would
-// make a browser-session cookie).
-func (s *Cookies) maxAgeAttr(t sealTimes) int {
-	c := s.codec
-	now := c.now().Unix()
-	left := int64(c.maxAge/time.Second) - (now - t.issued)
-	if c.maxLifetime > 0 {
-		left = min(left, int64(c.maxLifetime/time.Second)-(now-t.created))
-	}
-	return int(max(1, left))
+// maxAgeAttr is the Max-Age attribute of every cookie written: the codec's
+// MaxAge in whole seconds (New and WithMaxAge round it up), whatever the
+// sealed times (SESSIONS.md S5.2). A remaining lifetime would state the
+// confidential issued-at and created-at to the second; a cookie the
+// browser keeps after it stops opening reads as ErrExpired.
+func (s *Cookies) maxAgeAttr() int {
+	return int(s.codec.maxAge / time.Second)
 }
 
 // Read opens the cookie called name in r (with its parts name.1, ... if it
@@ -329,13 +370,15 @@ func (s *Cookies) Read(r *http.Request, name string, dst any) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	heads, parts := s.collect(r, full)
-	if len(heads) == 0 {
+	var f found
+	s.collect(r, full, &f)
+	attempts, n := s.attempts(&f)
+	if n == 0 {
 		return Info{}, http.ErrNoCookie
 	}
 	var first error
-	for _, head := range heads {
-		v, err := s.join(full, head, parts)
+	for _, a := range attempts[:n] {
+		v, err := s.join(full, &f, a)
 		if err == nil {
 			var info Info
 			if info, err = s.codec.decode(full, v, dst, len(full)+1+len(v)); err == nil {
@@ -351,17 +394,18 @@ func (s *Cookies) Read(r *http.Request, name string, dst any) (Info, error) {
 
 // Delete expires the cookie called name, every part of it that r carries
 // (every possible part if r is nil or carries no cookie of the name), and
-// the cookie under every CookieOptions.LegacyScopes; it replaces any
-// Set-Cookie for them that an earlier Write added to w, and sets
-// "Cache-Control: no-store".
+// the cookie under every CookieOptions.LegacyScopes; it replaces the
+// Set-Cookie lines for them that an earlier Write added to w (as Write
+// does), and sets "Cache-Control: no-store".
 func (s *Cookies) Delete(w http.ResponseWriter, r *http.Request, name string) error {
 	full, err := s.fullName(name)
 	if err != nil {
 		return err
 	}
 	h := w.Header()
-	dropSetCookies(h, full)
+	s.dropSetCookies(h, full)
 	h.Set("Cache-Control", "no-store")
+	addVaryCookie(h)
 	for _, l := range s.legacy {
 		http.SetCookie(w, s.expire(full, l))
 	}
@@ -372,23 +416,35 @@ func (s *Cookies) Delete(w http.ResponseWriter, r *http.Request, name string) er
 	return nil
 }
 
-// fullName checks name and returns it with the prefix the options ask for.
+// fullName checks name (SESSIONS.md S3.1 and S3.5) and returns it with
+// the prefix the options ask for.
 func (s *Cookies) fullName(name string) (string, error) {
-	full := name
-	if s.hostPrefix {
-		full = hostPrefix + name
-	}
+	full := s.prefix + name
 	if err := (&http.Cookie{Name: full, Value: "v"}).Valid(); err != nil {
 		return "", fmt.Errorf("cookieseal: cookie name %q: %w", name, err)
 	}
 	lower := strings.ToLower(name)
 	if strings.HasPrefix(lower, "__host-") || strings.HasPrefix(lower, "__secure-") {
-		return "", fmt.Errorf("cookieseal: cookie name %q: use CookieOptions.HostPrefix rather than a prefix in the name", name)
+		return "", fmt.Errorf("cookieseal: cookie name %q: use CookieOptions.HostPrefix or SecurePrefix rather than a prefix in the name", name)
+	}
+	if partLike(name) {
+		return "", fmt.Errorf("cookieseal: cookie name %q ends in \".\" and digits, as the parts of a cookie in parts are named", name)
 	}
 	if s.chunkCap(full, s.maxChunks-1, s.maxChunks) < minChunkSize {
 		return "", fmt.Errorf("cookieseal: cookie name %q is too long for MaxLength %d", name, s.codec.maxLength)
 	}
 	return full, nil
+}
+
+// partLike reports whether name ends in "." and one or more digits, as the
+// name of a part does (SESSIONS.md S3.1): such a cookie would be read as a
+// part of another.
+func partLike(name string) bool {
+	i := len(name)
+	for i > 0 && name[i-1] >= '0' && name[i-1] <= '9' {
+		i--
+	}
+	return i < len(name) && i > 0 && name[i-1] == '.'
 }
 
 // expire returns a cookie that expires the cookie name under scope l.
@@ -413,18 +469,19 @@ func (s *Cookies) cookie(name, value string, maxAge int) *http.Cookie {
 	}
 }
 
-// dropSetCookies removes from h the Set-Cookie lines for the cookie full
-// and its parts.
-func dropSetCookies(h http.Header, full string) {
+// dropSetCookies removes from h the Set-Cookie lines that an earlier
+// write of the cookie full put there (SESSIONS.md S5.6): those for full and
+// its parts under the options' Domain and Path, and those for full under a
+// legacy scope. Lines for other names, or for full under another Domain or
+// Path, are the application's and are kept.
+func (s *Cookies) dropSetCookies(h http.Header, full string) {
+	scopes := append([]CookieScope{{Domain: s.domain, Path: s.path}}, s.legacy...)
 	lines := h.Values("Set-Cookie")
 	var keep []string
 	for _, l := range lines {
-		n, _, _ := strings.Cut(l, "=")
-		n = strings.TrimSpace(n)
-		if n == full || chunkIndex(full, n) > 0 {
-			continue
+		if !ownLine(l, full, scopes) {
+			keep = append(keep, l)
 		}
-		keep = append(keep, l)
 	}
 	if len(keep) == len(lines) {
 		return
@@ -433,4 +490,43 @@ func dropSetCookies(h http.Header, full string) {
 	for _, l := range keep {
 		h.Add("Set-Cookie", l)
 	}
+}
+
+// ownLine reports whether the Set-Cookie line l sets full or a part of it
+// under one of scopes (Domains compared without a leading "." and in any
+// letter case; a line without Path matches no scope).
+func ownLine(l, full string, scopes []CookieScope) bool {
+	n, _, _ := strings.Cut(l, "=")
+	n = strings.TrimSpace(n)
+	if n != full && chunkIndex(full, n) == 0 {
+		return false
+	}
+	c, err := http.ParseSetCookie(l)
+	if err != nil {
+		return false
+	}
+	for _, sc := range scopes {
+		path := sc.Path
+		if path == "" {
+			path = "/"
+		}
+		if c.Path == path && strings.EqualFold(strings.TrimPrefix(c.Domain, "."), strings.TrimPrefix(sc.Domain, ".")) {
+			return true
+		}
+	}
+	return false
+}
+
+// addVaryCookie adds "Vary: Cookie" to h unless it is there already
+// (SESSIONS.md S5.7): a response that sets a session cookie depends on the
+// request's cookies.
+func addVaryCookie(h http.Header) {
+	for _, v := range h.Values("Vary") {
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Cookie") {
+				return
+			}
+		}
+	}
+	h.Add("Vary", "Cookie")
 }

@@ -197,7 +197,9 @@ func TestRotationReissueKeepsRevocation(t *testing.T) {
 }
 
 // TestCookiesRefreshAndMaxAgeAttribute: Refresh keeps the created-at, and
-// the Max-Age a re-issue sends is what is left of the cookie's lifetimes.
+// the Max-Age a re-issue or refresh sends is the configured MaxAge, never
+// what is left of the cookie's lifetimes, which would state its sealed
+// times (SESSIONS.md S5.2; issue 19).
 func TestCookiesRefreshAndMaxAgeAttribute(t *testing.T) {
 	t0 := time.Unix(1_800_000_000, 0)
 	now := t0
@@ -217,8 +219,8 @@ func TestCookiesRefreshAndMaxAgeAttribute(t *testing.T) {
 	if err := s.Reissue(rec, r, "s", v, info); err != nil {
 		t.Fatal(err)
 	}
-	if got := setCookies(rec)[0].MaxAge; got != 90*60 {
-		t.Errorf("rotation re-issue 30 min after login: Max-Age %d, want %d (what is left of MaxAge)", got, 90*60)
+	if got := setCookies(rec)[0].MaxAge; got != 2*60*60 {
+		t.Errorf("rotation re-issue 30 min after login: Max-Age %d, want %d (MaxAge)", got, 2*60*60)
 	}
 
 	now = t0.Add(100 * time.Minute)
@@ -230,8 +232,8 @@ func TestCookiesRefreshAndMaxAgeAttribute(t *testing.T) {
 	if err := s.Refresh(rec, r, "s", "changed", info); err != nil {
 		t.Fatal(err)
 	}
-	if got := setCookies(rec)[0].MaxAge; got != 80*60 {
-		t.Errorf("refresh 100 min after login: Max-Age %d, want %d (what is left of MaxLifetime)", got, 80*60)
+	if got := setCookies(rec)[0].MaxAge; got != 2*60*60 {
+		t.Errorf("refresh 100 min after login: Max-Age %d, want %d (MaxAge, not what is left of MaxLifetime)", got, 2*60*60)
 	}
 	if info, err = s.Read(requestWith(setCookies(rec)), "s", &v); err != nil || v != "changed" {
 		t.Fatalf("after Refresh: %q, %v", v, err)

@@ -5,6 +5,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/cookieseal/cookieseal"
 	"github.com/cookieseal/cookieseal/gorillastore"
@@ -48,4 +49,57 @@ func Example() {
 	// Output:
 	// visits: 2
 	// no-store
+}
+
+// At login, Renew starts a new session: its values are emptied and the
+// next Save seals issued-at = created-at = now, whatever cookie the request
+// carried. A "created before the last password change" check then passes
+// for the new session only (CreatedAt is whole seconds: truncate the time
+// of the change too), and never sends the user round a login loop.
+func ExampleStore_Renew() {
+	now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	store, err := gorillastore.NewFromConfig(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}, Now: func() time.Time { return now }})
+	if err != nil {
+		log.Fatal(err)
+	}
+	user := struct {
+		ID                string
+		PasswordChangedAt time.Time
+	}{"alice", now.Add(time.Hour + 300*time.Millisecond)}
+
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		session, _ := store.Get(r, "session")
+		if r.URL.Path == "/login" { // once the password is checked
+			store.Renew(session)
+			session.Values["user"] = user.ID
+			if err := session.Save(r, w); err != nil {
+				http.Error(w, "could not save the session", http.StatusInternalServerError)
+			}
+			return
+		}
+		info, err := store.Info(r, "session")
+		if err != nil || info.CreatedAt.Before(user.PasswordChangedAt.Truncate(time.Second)) {
+			http.Error(w, "log in again", http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprint(w, "welcome ", session.Values["user"])
+	})
+	serve := func(path string, cookies []*http.Cookie) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		for _, c := range cookies {
+			r.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		app.ServeHTTP(rec, r)
+		return rec
+	}
+
+	old := serve("/login", nil).Result().Cookies() // 09:00
+	now = user.PasswordChangedAt.Add(200 * time.Millisecond)
+	fmt.Println(serve("/", old).Code)                  // logged in before the change
+	renewed := serve("/login", old).Result().Cookies() // 10:00:00.5, same second as the change
+	fmt.Println(serve("/", renewed).Body.String())
+	// Output:
+	// 401
+	// welcome alice
 }

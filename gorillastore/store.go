@@ -14,14 +14,27 @@
 //     cookieseal.Cookies once MaxLength allows more than one cookie, and
 //     expires every part when a session is deleted;
 //   - keeps a session's created-at on Save (Config.MaxLifetime counts from
-//     the login), and its issued-at too on a rotation Reissue;
+//     the login), and its issued-at too on a rotation Reissue, from what Get
+//     read, never reading the cookie twice; a session that expired while
+//     the request ran is not saved (ErrExpired), and Renew starts a new
+//     session at login;
 //   - sets "Cache-Control: no-store" on every response that sets or deletes
 //     the cookie;
 //   - re-seals with the current key on every Save, and Reissue re-issues a
 //     session opened from an old key, only once the handler has accepted it;
 //   - with LegacyScopes, expires the cookie that an earlier store set under
 //     another Domain or Path, so that it cannot shadow the new one and
-//     deleting the session ends it.
+//     deleting the session ends it;
+//   - reads the request's cookies as SESSIONS.md says (through
+//     cookieseal.Cookies), so a request with thousands of cookies of the
+//     name costs at most a small constant times a legitimate read.
+//
+// The store follows the session layer of SESSIONS.md, except where
+// gorilla's API decides: Save writes whenever the application calls it (it
+// is the application's "store this session"), a refused session is one the
+// handler does not Save, and session names are the full cookie names, so
+// names that start with exactly "__Host-" or "__Secure-" take that prefix's
+// rules.
 //
 // Session values keep their Go types (an int stays an int) through
 // cookieseal's typed form.
@@ -31,10 +44,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
@@ -43,8 +58,12 @@ import (
 )
 
 // hostPrefix is the cookie name prefix that browsers accept only with
-// Secure, Path=/ and no Domain.
-const hostPrefix = "__Host-"
+// Secure, Path=/ and no Domain; securePrefix the one they accept only with
+// Secure (SESSIONS.md S3.2).
+const (
+	hostPrefix   = "__Host-"
+	securePrefix = "__Secure-"
+)
 
 // Store keeps gorilla sessions in cookies sealed by a cookieseal.Codec.
 // Configure it before serving; after that it is safe for concurrent use.
@@ -57,22 +76,42 @@ type Store struct {
 	codec  *cookieseal.Codec
 	mu     sync.Mutex   // serializes rebuilding cur
 	budget atomic.Int64 // MaxHeaderBytes of the Cookies (MaxLength); 0 for cookieseal's default
+	parts  atomic.Int64 // MaxChunks of the Cookies (MaxParts); 0 for cookieseal's default
 	cur    atomic.Pointer[state]
 	legacy atomic.Pointer[[]cookieseal.CookieScope] // LegacyScopes, Path "" made "/"
+
+	// reads holds, for each session that New made, what the read of its
+	// cookie learnt, so that Save, Reissue and Info never read the cookie
+	// again (SESSIONS.md S6; issue 19). Keys are weak: an entry goes when
+	// its session is collected (runtime.AddCleanup), so the table never
+	// outlives the requests.
+	reads sync.Map // weak.Pointer[sessions.Session] -> *read
 }
 
-// maxChunks is the most parts a session may span once MaxLength allows
-// more than one cookie: browsers promise only 50 cookies per domain.
-const maxChunks = 50
+// read is what the store knows of a session's cookie: the outcome of New's
+// read (err nil with info, http.ErrNoCookie, or the cookie's error), or
+// renew when Renew started a new session. Entries are never changed, only
+// replaced.
+type read struct {
+	info  cookieseal.Info
+	err   error
+	renew bool
+}
 
-// state is what the store seals and opens with for one store MaxAge and
-// one MaxLength.
+// maxPartsLimit is the most parts a session may span: browsers promise
+// only 50 cookies per domain.
+const maxPartsLimit = 50
+
+// state is what the store seals and opens with for one store MaxAge,
+// MaxLength and MaxParts.
 type state struct {
 	maxAge int                 // the Options.MaxAge it was built for
 	budget int                 // the MaxHeaderBytes it was built for
+	parts  int                 // the MaxChunks it was built for
 	codec  *cookieseal.Codec   // the store's codec with that MaxAge
 	plain  *cookieseal.Cookies // names as given
 	host   *cookieseal.Cookies // names that start with __Host-
+	secure *cookieseal.Cookies // names that start with __Secure-
 }
 
 // New returns a Store that seals with codec, with safe cookie attributes:
@@ -147,6 +186,24 @@ func (s *Store) MaxLength(l int) {
 // minLength is the least MaxLength, cookieseal's least MaxHeaderBytes.
 const minLength = 256
 
+// MaxParts sets how many cookies one session may span (SESSIONS.md S1, the
+// part limit), 1 to 50; zero or less restores the default,
+// cookieseal.DefaultMaxChunks (10), and more than 50 counts as 50. Only
+// MaxLength past one cookie makes sessions of several parts. The store
+// reads a session of up to MaxParts parts and refuses one of more with
+// ErrTooLarge: lower it on every server first and wait one MaxAge before
+// relying on it (SESSIONS.md S4.7).
+func (s *Store) MaxParts(n int) {
+	switch {
+	case n <= 0:
+		n = 0 // cookieseal's default
+	case n > maxPartsLimit:
+		n = maxPartsLimit
+	}
+	s.parts.Store(int64(n))
+	_, _ = s.state()
+}
+
 // LegacyScopes names the Domain and Path of the cookies that an earlier
 // store set under the same session names with other attributes: a gorilla
 // CookieStore whose Options had Domain "example.com", say, while this store
@@ -159,8 +216,8 @@ const minLength = 256
 // cookie, an empty Path "/"; the expiring cookies carry the scope's Domain
 // and Path and the session's other Options (Secure, SameSite, ...). A scope
 // equal to a session's own Domain and Path is skipped for that session.
-// Sessions whose names start with "__Host-" are left alone: an old cookie
-// of that name can only have had their own scope.
+// Sessions whose names start with "__Host-" or "__Secure-" are left
+// alone: the old cookies had another name (SESSIONS.md S5.5).
 //
 // Keep the scopes until the old cookies' lifetime has passed since the
 // switch. A Path that does not start with "/" or holds a ';' or a control
@@ -190,7 +247,7 @@ func (s *Store) LegacyScopes(scopes ...cookieseal.CookieScope) error {
 // name with the options opts.
 func (s *Store) legacyScopes(name string, opts *sessions.Options) []cookieseal.CookieScope {
 	p := s.legacy.Load()
-	if p == nil || strings.HasPrefix(name, hostPrefix) {
+	if p == nil || strings.HasPrefix(name, hostPrefix) || strings.HasPrefix(name, securePrefix) {
 		return nil
 	}
 	var out []cookieseal.CookieScope
@@ -204,15 +261,16 @@ func (s *Store) legacyScopes(name string, opts *sessions.Options) []cookieseal.C
 }
 
 // state returns the codec and Cookies for the store's current
-// Options.MaxAge and MaxLength, building them when either has changed.
+// Options.MaxAge, MaxLength and MaxParts, building them when one has
+// changed.
 func (s *Store) state() (*state, error) {
-	age, budget := s.Options.MaxAge, int(s.budget.Load())
-	if st := s.cur.Load(); st != nil && st.maxAge == age && st.budget == budget {
+	age, budget, parts := s.Options.MaxAge, int(s.budget.Load()), int(s.parts.Load())
+	if st := s.cur.Load(); st != nil && st.maxAge == age && st.budget == budget && st.parts == parts {
 		return st, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if st := s.cur.Load(); st != nil && st.maxAge == age && st.budget == budget {
+	if st := s.cur.Load(); st != nil && st.maxAge == age && st.budget == budget && st.parts == parts {
 		return st, nil
 	}
 	codec := s.codec
@@ -224,7 +282,7 @@ func (s *Store) state() (*state, error) {
 	}
 	// The attributes of these Cookies do not matter: Save rewrites every
 	// cookie they write with the session's Options.
-	opts := cookieseal.CookieOptions{Insecure: true, MaxChunks: maxChunks, MaxHeaderBytes: budget}
+	opts := cookieseal.CookieOptions{Insecure: true, MaxChunks: parts, MaxHeaderBytes: budget}
 	plain, err := cookieseal.NewCookies(codec, opts)
 	if err != nil {
 		return nil, usage(err)
@@ -234,18 +292,45 @@ func (s *Store) state() (*state, error) {
 	if err != nil {
 		return nil, usage(err)
 	}
-	st := &state{maxAge: age, budget: budget, codec: codec, plain: plain, host: host}
+	opts.HostPrefix, opts.SecurePrefix = false, true
+	secure, err := cookieseal.NewCookies(codec, opts)
+	if err != nil {
+		return nil, usage(err)
+	}
+	st := &state{maxAge: age, budget: budget, parts: parts, codec: codec, plain: plain, host: host, secure: secure}
 	s.cur.Store(st)
 	return st, nil
 }
 
-// cookies returns the Cookies that handles the cookie called name, and the
-// name to give it.
-func (st *state) cookies(name string) (*cookieseal.Cookies, string) {
+// cookies returns the Cookies that handles the cookie called name, the
+// name to give it, and the prefix it has ("" for none).
+func (st *state) cookies(name string) (ck *cookieseal.Cookies, short, prefix string) {
 	if short, ok := strings.CutPrefix(name, hostPrefix); ok {
-		return st.host, short
+		return st.host, short, hostPrefix
 	}
-	return st.plain, name
+	if short, ok := strings.CutPrefix(name, securePrefix); ok {
+		return st.secure, short, securePrefix
+	}
+	return st.plain, name, ""
+}
+
+// remember records what the store knows of session's cookie, replacing
+// what it knew. The entry goes when session is collected.
+func (s *Store) remember(session *sessions.Session, r *read) {
+	key := weak.Make(session)
+	if _, loaded := s.reads.Swap(key, r); !loaded {
+		runtime.AddCleanup(session, func(k weak.Pointer[sessions.Session]) { s.reads.Delete(k) }, key)
+	}
+}
+
+// recall returns what the store knows of session's cookie, nil when New
+// did not make it (sessions.NewSession in the application, or another
+// store).
+func (s *Store) recall(session *sessions.Session) *read {
+	if r, ok := s.reads.Load(weak.Make(session)); ok {
+		return r.(*read)
+	}
+	return nil
 }
 
 // Get returns the session called name, from the request's registry when
@@ -271,19 +356,37 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	if err != nil {
 		return session, err
 	}
-	ck, short := st.cookies(name)
+	ck, short, _ := st.cookies(name)
 	var values map[any]any
-	if _, err := ck.Read(r, short, &values); err != nil {
+	info, err := ck.Read(r, short, &values)
+	if err != nil && !errors.Is(err, http.ErrNoCookie) {
+		err = classify(err, true)
+	}
+	s.remember(session, &read{info: info, err: err})
+	if err != nil {
 		if errors.Is(err, http.ErrNoCookie) {
 			return session, nil
 		}
-		return session, classify(err, true)
+		return session, err
 	}
 	if values != nil {
 		session.Values = values
 	}
 	session.IsNew = false
 	return session, nil
+}
+
+// Renew starts a new session in session, for a login: its Values are
+// emptied (nothing of the session before the login is carried into it),
+// IsNew is set, and the next Save seals it with an issued-at and a
+// created-at of now, whatever cookie the request carried (SESSIONS.md
+// S6.5). Config.MaxLifetime then counts from this login, and a check such
+// as "created before the last password change" passes for the new session
+// only. Call it, then set the session's values, then Save.
+func (s *Store) Renew(session *sessions.Session) {
+	session.Values = map[any]any{}
+	session.IsNew = true
+	s.remember(session, &read{err: http.ErrNoCookie, renew: true})
 }
 
 // Save seals the session's values into its cookie, in several parts if it
@@ -298,19 +401,27 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 // session left, and replaces the Set-Cookie lines that an earlier Save of
 // the same session added to w. Call it before the response's first Write.
 //
+// A session that New opened from a cookie keeps that cookie's created-at
+// (Config.MaxLifetime counts from the login) and gets an issued-at of now:
+// saving it is a deliberate refresh. What New learnt is used: Save never
+// reads the cookie again. A session whose MaxLifetime has passed since
+// its created-at (it expired while the request ran) is not saved: Save
+// fails with an error matching cookieseal.ErrExpired whose IsDecode is
+// true, and writes nothing (SESSIONS.md S6.6); call Renew to start a new
+// one. A session New did not open (no cookie, a cookie that did not open,
+// Renew, or a session the application made with sessions.NewSession)
+// starts a new session: issued-at and created-at of now.
+//
 // A session too large for the parts allowed fails with an error matching
 // cookieseal.ErrTooLarge, and w is left as it was; so does a session whose
 // Options.MaxAge is longer than the store's (raise the store's MaxAge).
 func (s *Store) Save(r *http.Request, w http.ResponseWriter, session *sessions.Session) error {
+	known := s.recall(session)
 	return s.save(r, w, session, func(ck *cookieseal.Cookies, rec http.ResponseWriter, short string, values map[any]any) error {
-		// A session that came from a cookie keeps its created-at
-		// (MaxLifetime counts from the login); saving it is a deliberate
-		// refresh, so its issued-at moves to now.
-		var info cookieseal.Info
-		if !session.IsNew {
-			info, _ = ck.Read(r, short, new(map[any]any))
+		if known == nil || known.err != nil || known.renew {
+			return ck.Write(rec, r, short, values)
 		}
-		return ck.Refresh(rec, r, short, values, info)
+		return ck.Refresh(rec, r, short, values, known.info)
 	})
 }
 
@@ -328,9 +439,12 @@ func (s *Store) save(r *http.Request, w http.ResponseWriter, session *sessions.S
 	if opts == nil {
 		opts = s.Options
 	}
-	ck, short := st.cookies(session.Name())
-	if short != session.Name() && (!opts.Secure || opts.Path != "/" || opts.Domain != "") {
+	ck, short, prefix := st.cookies(session.Name())
+	switch {
+	case prefix == hostPrefix && (!opts.Secure || opts.Path != "/" || opts.Domain != ""):
 		return usage(fmt.Errorf("gorillastore: session %q: browsers keep a %s cookie only with Secure, Path=/ and no Domain", session.Name(), hostPrefix))
+	case prefix == securePrefix && !opts.Secure:
+		return usage(fmt.Errorf("gorillastore: session %q: browsers keep a %s cookie only with Secure", session.Name(), securePrefix))
 	}
 	legacy := s.legacyScopes(session.Name(), opts)
 	if opts.MaxAge < 0 {
@@ -346,59 +460,43 @@ func (s *Store) save(r *http.Request, w http.ResponseWriter, session *sessions.S
 	return s.emit(w, opts, session.Name(), legacy, func(rec http.ResponseWriter) error { return seal(ck, rec, short, values) })
 }
 
-// marker separates, in a scratch header, the Set-Cookie lines that were
-// there before a Write or Delete from those it added. It has no "=", so
-// Cookies never takes it for one of its cookies.
-const marker = "gorillastore-marker"
-
-// emit runs write (a Cookies Write or Delete) against a scratch copy of w's
-// Set-Cookie lines, then puts the result into w with every cookie the write
-// added given opts as attributes (an expired one stays expired), preceded
-// by a cookie that expires the cookie name under each scope in legacy,
-// with that scope's Domain and Path. The write drops the Set-Cookie lines
-// of name that w held, those expiring cookies included, so a second Save
-// replaces them too. On error w is left as it was.
+// emit runs write (a Cookies Write, Refresh, Reissue or Delete) against a
+// scratch header, then puts the cookies it set into w with opts as
+// attributes (an expired one stays expired; Max-Age is opts.MaxAge,
+// whatever the sealed times, SESSIONS.md S5.2), preceded by a cookie that
+// expires the cookie name under each scope in legacy. It first drops the
+// lines that an earlier Save of this session put in w: name and its parts
+// under the session's Domain and Path, and name under the legacy scopes;
+// the application's own lines, for other names or other scopes, are kept
+// (SESSIONS.md S5.6). On error w is left as it was.
 func (s *Store) emit(w http.ResponseWriter, opts *sessions.Options, name string, legacy []cookieseal.CookieScope, write func(http.ResponseWriter) error) error {
-	old := w.Header().Values("Set-Cookie")
 	rec := &headerWriter{h: http.Header{}}
-	for _, l := range old {
-		rec.h.Add("Set-Cookie", l)
-	}
-	rec.h.Add("Set-Cookie", marker)
 	if err := write(rec); err != nil {
-		return classify(err, false)
+		return classify(err, errors.Is(err, cookieseal.ErrExpired))
 	}
-	lines := rec.h.Values("Set-Cookie")
-	h := w.Header()
-	h.Del("Set-Cookie")
-	added := false
-	for _, l := range lines {
-		if l == marker {
-			added = true
-			for _, scope := range legacy { // first, as cookieseal.Cookies does
-				o := *opts
-				o.Domain, o.Path, o.MaxAge = scope.Domain, scope.Path, -1
-				if o.SameSite == 0 {
-					o.SameSite = http.SameSiteLaxMode
-				}
-				http.SetCookie(w, sessions.NewCookie(name, "", &o))
-			}
-			continue
-		}
-		if !added {
-			h.Add("Set-Cookie", l)
-			continue
-		}
+	var set []*http.Cookie
+	for _, l := range rec.h.Values("Set-Cookie") {
 		c, err := http.ParseSetCookie(l)
 		if err != nil { // cannot happen: Cookies wrote it
 			return fmt.Errorf("gorillastore: reading back a Set-Cookie line: %w", err)
 		}
+		set = append(set, c)
+	}
+	h := w.Header()
+	scopes := append([]cookieseal.CookieScope{{Domain: opts.Domain, Path: opts.Path}}, legacy...)
+	dropLines(h, name, scopes)
+	for _, scope := range legacy { // first, as cookieseal.Cookies does
 		o := *opts
-		switch {
-		case c.MaxAge < 0:
+		o.Domain, o.Path, o.MaxAge = scope.Domain, scope.Path, -1
+		if o.SameSite == 0 {
+			o.SameSite = http.SameSiteLaxMode
+		}
+		http.SetCookie(w, sessions.NewCookie(name, "", &o))
+	}
+	for _, c := range set {
+		o := *opts
+		if c.MaxAge < 0 {
 			o.MaxAge = -1
-		case o.MaxAge > c.MaxAge && c.MaxAge > 0:
-			o.MaxAge = c.MaxAge // what MaxLifetime leaves of the session
 		}
 		if o.SameSite == 0 {
 			o.SameSite = http.SameSiteLaxMode
@@ -406,7 +504,58 @@ func (s *Store) emit(w http.ResponseWriter, opts *sessions.Options, name string,
 		http.SetCookie(w, sessions.NewCookie(c.Name, c.Value, &o))
 	}
 	h.Set("Cache-Control", "no-store")
+	if !varies(h) {
+		h.Add("Vary", "Cookie")
+	}
 	return nil
+}
+
+// dropLines removes from h the Set-Cookie lines for the cookie name, and
+// for its parts name.1, name.2, ..., whose Domain and Path are those of
+// one of scopes (Domains compared without a leading "." and in any letter
+// case), and keeps every other line.
+func dropLines(h http.Header, name string, scopes []cookieseal.CookieScope) {
+	lines := h.Values("Set-Cookie")
+	var keep []string
+	for _, l := range lines {
+		if !ownLine(l, name, scopes) {
+			keep = append(keep, l)
+		}
+	}
+	if len(keep) == len(lines) {
+		return
+	}
+	h.Del("Set-Cookie")
+	for _, l := range keep {
+		h.Add("Set-Cookie", l)
+	}
+}
+
+// ownLine reports whether the Set-Cookie line l sets the cookie name, or a
+// part of it, under one of scopes.
+func ownLine(l, name string, scopes []cookieseal.CookieScope) bool {
+	n, _, _ := strings.Cut(l, "=")
+	n = strings.TrimSpace(n)
+	if n != name && !isPart(name, n) {
+		return false
+	}
+	c, err := http.ParseSetCookie(l)
+	if err != nil {
+		return false
+	}
+	for _, sc := range scopes {
+		if c.Path == sc.Path && strings.EqualFold(strings.TrimPrefix(c.Domain, "."), strings.TrimPrefix(sc.Domain, ".")) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPart reports whether cookie is name.k, k a canonical decimal of 1 or
+// more.
+func isPart(name, cookie string) bool {
+	k, ok := strings.CutPrefix(cookie, name+".")
+	return ok && k != "" && k[0] != '0' && strings.Trim(k, "0123456789") == ""
 }
 
 // headerWriter is a ResponseWriter that only collects headers.
@@ -416,26 +565,38 @@ func (w *headerWriter) Header() http.Header         { return w.h }
 func (w *headerWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *headerWriter) WriteHeader(int)             {}
 
-// Info opens the request's cookie called name again and returns what its
-// sealed header says: when it was issued, which key sealed it, whether it
+// Info returns what the sealed header of the request's cookie called name
+// says: when it was issued and created, which key sealed it, whether it
 // should be re-issued (Reissue). Use it to judge a session, for example to
 // refuse one issued before the user's last password change, before saving
-// it. A missing cookie gives http.ErrNoCookie.
+// it. It takes the session from the request's registry (Get), so it uses
+// what Get read and opens nothing again. A missing cookie gives
+// http.ErrNoCookie, a cookie that did not open Get's error, and a session
+// that Renew started http.ErrNoCookie too (it has no cookie yet).
 func (s *Store) Info(r *http.Request, name string) (cookieseal.Info, error) {
-	st, err := s.state()
+	session, err := s.Get(r, name)
 	if err != nil {
 		return cookieseal.Info{}, err
 	}
-	ck, short := st.cookies(name)
-	var values map[any]any // what New decodes into, so Legacy decoders open it too
-	info, err := ck.Read(r, short, &values)
-	if err != nil {
-		if errors.Is(err, http.ErrNoCookie) {
+	known := s.recall(session)
+	if known == nil {
+		// Not made by this store's New: read the cookie as New would.
+		st, err := s.state()
+		if err != nil {
 			return cookieseal.Info{}, err
 		}
-		return cookieseal.Info{}, classify(err, true)
+		ck, short, _ := st.cookies(name)
+		var values map[any]any // what New decodes into, so Legacy decoders open it too
+		info, err := ck.Read(r, short, &values)
+		if err != nil && !errors.Is(err, http.ErrNoCookie) {
+			err = classify(err, true)
+		}
+		return info, err
 	}
-	return info, nil
+	if known.err != nil {
+		return cookieseal.Info{}, known.err
+	}
+	return known.info, nil
 }
 
 // Reissue saves the session called name again when the cookie it came from
@@ -444,26 +605,22 @@ func (s *Store) Info(r *http.Request, name string) (cookieseal.Info, error) {
 // it saved. Call it once the handler has accepted the session (it writes
 // nothing for a new session, or when the cookie needs no re-issue), before
 // the response's first Write. A handler that calls Save anyway needs no
-// Reissue: Save always seals with the current key.
+// Reissue: Save always seals with the current key. It takes the session
+// from the request's registry (Get), and re-issues from what Get read. A
+// rotation re-issue keeps the cookie's issued-at; when the cookie has
+// expired since Get read it (its MaxAge or MaxLifetime passed while the
+// request ran), Reissue fails with ErrExpired and writes nothing.
 func (s *Store) Reissue(r *http.Request, w http.ResponseWriter, name string) (bool, error) {
-	info, err := s.Info(r, name)
-	switch {
-	case errors.Is(err, http.ErrNoCookie):
-		return false, nil
-	case err != nil:
-		return false, err
-	case !info.Reissue:
-		return false, nil
-	}
 	session, err := s.Get(r, name)
 	if err != nil {
 		return false, err
 	}
-	if session.IsNew {
+	known := s.recall(session)
+	if session.IsNew || known == nil || known.err != nil || known.renew || !known.info.Reissue {
 		return false, nil
 	}
 	if err := s.save(r, w, session, func(ck *cookieseal.Cookies, rec http.ResponseWriter, short string, values map[any]any) error {
-		return ck.Reissue(rec, r, short, values, info)
+		return ck.Reissue(rec, r, short, values, known.info)
 	}); err != nil {
 		return false, err
 	}
@@ -501,4 +658,16 @@ func classify(err error, decoding bool) error {
 		}
 	}
 	return usage(err)
+}
+
+// varies reports whether h already has "Vary: Cookie" (or "Vary: *").
+func varies(h http.Header) bool {
+	for _, v := range h.Values("Vary") {
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Cookie") {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -131,6 +131,7 @@ func TestDefaults(t *testing.T) {
 		assert.Contains(t, lines[0], attr)
 	}
 	assert.Equal(t, "no-store", rec.Header().Get("Cache-Control"))
+	assert.Equal(t, []string{"Cookie"}, rec.Header().Values("Vary")) // SESSIONS.md S5.7, once
 
 	_, err := gorillastore.New(nil)
 	assert.Error(t, err)
@@ -454,21 +455,25 @@ func TestMaxLength(t *testing.T) {
 		maxLength, size int
 		ok              bool
 		maxPayload      int // Config.MaxPayload; 0 for the default
+		maxParts        int // Store.MaxParts; 0 for the default, 10
 	}{
 		// A budget of l bytes holds about l*3/4 - 80 bytes of string.
-		{0, 2200, true, 0}, // the default: 3072 bytes
-		{0, 2400, false, 0},
-		{100, 100, true, 0}, // counts as 256
-		{100, 150, false, 0},
-		{4096, 2900, true, 0}, // one full cookie
-		{4096, 3100, false, 0},
-		{4097, 3100, false, 0}, // no room for a second part
-		{8192, 5700, true, 0},
-		{8192, 6300, false, 0},
-		{1 << 30, 60 << 10, true, 0},           // the codec's payload cap,
-		{1 << 30, 70 << 10, false, 0},          // 64 KiB of JSON by default
-		{1 << 30, 140 << 10, true, 256 << 10},  // with a raised cap, 50 cookies
-		{1 << 30, 160 << 10, false, 256 << 10}, // hold about 150 KB
+		{0, 2200, true, 0, 0}, // the default: 3072 bytes
+		{0, 2400, false, 0, 0},
+		{100, 100, true, 0, 0}, // counts as 256
+		{100, 150, false, 0, 0},
+		{4096, 2900, true, 0, 0}, // one full cookie
+		{4096, 3100, false, 0, 0},
+		{4097, 3100, false, 0, 0}, // no room for a second part
+		{8192, 5700, true, 0, 0},
+		{8192, 6300, false, 0, 0},
+		{1 << 30, 29 << 10, true, 0, 0},            // 10 parts by default
+		{1 << 30, 31 << 10, false, 0, 0},           // hold about 30 KB
+		{1 << 30, 60 << 10, true, 0, 50},           // the codec's payload cap,
+		{1 << 30, 70 << 10, false, 0, 50},          // 64 KiB of JSON by default
+		{1 << 30, 140 << 10, true, 256 << 10, 50},  // with a raised cap, 50 cookies
+		{1 << 30, 160 << 10, false, 256 << 10, 50}, // hold about 150 KB
+		{1 << 30, 160 << 10, false, 256 << 10, 99}, // 50 at most
 	} {
 		f := newFixture(t)
 		if tc.maxPayload != 0 {
@@ -478,6 +483,7 @@ func TestMaxLength(t *testing.T) {
 			require.NoError(t, err)
 		}
 		f.store.MaxLength(tc.maxLength)
+		f.store.MaxParts(tc.maxParts)
 		r := request()
 		s, err := f.store.Get(r, "s")
 		require.NoError(t, err)
@@ -604,10 +610,30 @@ func TestHostPrefixedName(t *testing.T) {
 		assert.Empty(t, rec.Header().Values("Set-Cookie"))
 	}
 
-	// Only __Host- is understood.
-	_, err = f.store.New(request(), "__Secure-s")
+	// __Secure- names work too (SESSIONS.md S3.2), with Secure, and with a
+	// Domain and Path; without Secure they are refused.
+	s3, err := f.store.Get(r, "__Secure-s")
+	require.NoError(t, err)
+	s3.Values["n"] = 6
+	s3.Options.Domain, s3.Options.Path = "example.test", "/app"
+	rec = httptest.NewRecorder()
+	require.NoError(t, s3.Save(r, rec))
+	c = responseCookies(rec)[0]
+	assert.Equal(t, "__Secure-s", c.Name)
+	assert.True(t, c.Secure)
+	require.NoError(t, f.codec.Decode("__Secure-s", c.Value, &v), "sealed under its full name")
+	s4, err := f.store.New(requestWith([]*http.Cookie{c}), "__Secure-s")
+	require.NoError(t, err)
+	assert.Equal(t, 6, s4.Values["n"])
+	insecure := sessions.NewSession(f.store, "__Secure-s")
+	insecure.Options = &sessions.Options{Path: "/"}
+	rec = httptest.NewRecorder()
+	assert.Error(t, f.store.Save(request(), rec, insecure))
+	assert.Empty(t, rec.Header().Values("Set-Cookie"))
+	// Only the exact prefixes: "__host-s" is a plain name to the store,
+	// which Cookies refuses as a prefix in the name.
+	_, err = f.store.New(request(), "__host-s")
 	assert.Error(t, err)
-	assert.Error(t, f.store.Save(request(), httptest.NewRecorder(), sessions.NewSession(f.store, "__Secure-s")))
 }
 
 // After a key rotation, Reissue re-seals the session under the new key
@@ -722,8 +748,7 @@ func TestLegacyCookieReissues(t *testing.T) {
 }
 
 // Save keeps the session's created-at, so MaxLifetime counts from the
-// login however often the session is saved, and the browser's Max-Age
-// never outlives it.
+// login however often the session is saved.
 func TestSaveKeepsCreatedAt(t *testing.T) {
 	c := newClock()
 	codec, err := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}, Now: c.Now, MaxAge: time.Hour, MaxLifetime: 2 * time.Hour})
@@ -739,8 +764,9 @@ func TestSaveKeepsCreatedAt(t *testing.T) {
 		assert.Equal(t, t0.Unix(), info.CreatedAt.Unix(), "created at the login")
 		assert.Equal(t, c.Now().Unix(), info.IssuedAt.Unix(), "a save refreshes")
 	}
-	// 20 minutes of the 2 hours are left: the browser is told so.
-	assert.Equal(t, 1200, responseCookies(rec)[0].MaxAge)
+	// The browser gets the store's MaxAge, never what is left of the
+	// lifetime, which would state the sealed created-at (SESSIONS.md S5.2).
+	assert.Equal(t, 3600, responseCookies(rec)[0].MaxAge)
 	c.Add(20 * time.Minute)
 	_, err = store.New(requestWith(responseCookies(rec)), "s")
 	require.NoError(t, err, "exactly MaxLifetime")

@@ -129,22 +129,12 @@ function byteLength(s: string): number {
   return n
 }
 
-// Nonces come from crypto.getRandomValues in batches: one call costs about
-// as much as filling 4 KB, and nonces are public, so a batch in memory
-// reveals nothing. Each byte is used once.
-const NONCE_BATCH = 170 * NONCE_SIZE
-let noncePool = new Uint8Array(0)
-let nonceAt = 0
-
+// Every nonce is drawn from crypto.getRandomValues when it is used, never
+// from a batch drawn in advance: a process snapshot (a V8 startup snapshot, a
+// VM or serverless snapshot) restored twice would replay such a batch, and
+// seal two cookies under one nonce and key (SESSIONS.md S5.8).
 function randomNonce(): Uint8Array {
-  if (nonceAt + NONCE_SIZE > noncePool.length) {
-    noncePool = crypto.getRandomValues(new Uint8Array(NONCE_BATCH))
-    nonceAt = 0
-  }
-  const n = noncePool.slice(nonceAt, nonceAt + NONCE_SIZE)
-  noncePool.fill(0, nonceAt, nonceAt + NONCE_SIZE)
-  nonceAt += NONCE_SIZE
-  return n
+  return crypto.getRandomValues(new Uint8Array(NONCE_SIZE))
 }
 
 /** Returns a new secret of 256 random bits, base64url encoded (43 characters). */

@@ -36,6 +36,7 @@ export {
   DEFAULT_MAX_CHUNKS,
   DEFAULT_MAX_HEADER_BYTES,
   type CookieOptions,
+  type CookieScope,
   type CookieSource,
   type HeaderSink,
   type Session,

@@ -41,6 +41,11 @@ export function responseHeaders(res: NodeResponse): HeaderSink {
     set(name, value) {
       res.setHeader(name, value)
     },
+    get(name) {
+      const v = res.getHeader(name)
+      if (v === undefined) return null
+      return Array.isArray(v) ? v.join(', ') : String(v)
+    },
     delete(name) {
       if (res.removeHeader) res.removeHeader(name)
       else res.setHeader(name, [])
@@ -62,18 +67,22 @@ export class NodeCookies {
     return this.cookies.readValues(cookieHeader(req), name)
   }
 
+  /** Starts a new session (issuedAt = createdAt = now) whatever the request carried: call it at login. */
   write(res: NodeResponse, req: NodeRequest | undefined, name: string, value: unknown, opts: { typed?: boolean } = {}): void {
     this.cookies.write(responseHeaders(res), cookieHeader(req), name, value, opts)
   }
 
+  /** Writes the session again when info.reissue is set (after the handler accepted it); see Cookies.reissue. */
   reissue(res: NodeResponse, req: NodeRequest | undefined, name: string, value: unknown, info: Info): void {
     this.cookies.reissue(responseHeaders(res), cookieHeader(req), name, value, info)
   }
 
+  /** Stores a changed session (issuedAt now, createdAt kept); see Cookies.refresh. */
   refresh(res: NodeResponse, req: NodeRequest | undefined, name: string, value: unknown, info?: Info): void {
     this.cookies.refresh(responseHeaders(res), cookieHeader(req), name, value, info)
   }
 
+  /** Ends the session: expires the cookie, its parts and the cookie under every legacy scope. */
   delete(res: NodeResponse, req: NodeRequest | undefined, name: string): void {
     this.cookies.delete(responseHeaders(res), cookieHeader(req), name)
   }

@@ -1,6 +1,6 @@
-// Chunk cases (testdata/conformance/chunks.json, SPEC 10): reading cases
-// give a request's cookies and, per candidate, the joined value or the
-// failure; writing cases (chunks/write/...) a sealed value and a writer's
+// Chunk cases (testdata/conformance/chunks.json, SPEC 10 and SESSIONS.md
+// S4): reading cases give a request's cookies and, per attempt, the joined
+// value or the failure; writing cases (chunks/write/...) a sealed value and a writer's
 // limits, and the cookies set or too_large. No secret: layout only.
 import assert from 'node:assert/strict'
 import { readCandidates, splitValue } from '../src/cookies.js'
@@ -13,13 +13,13 @@ export function runChunkCase(c: any): void {
   const maxParts = Number(c.max_parts ?? 10)
   if (c.cookies !== undefined) {
     const got = readCandidates(c.cookies.map((k: any) => [k.name, k.value]), c.name, maxLength, maxParts)
-    if (c.result === 'missing') {
-      assert.deepEqual(got, [], 'no candidate')
+    if (c.result === 'none') {
+      assert.deepEqual(got, [], 'no attempt')
       return
     }
     assert.equal(c.result, 'ok')
     const view = got.map((g) => ('joined' in g ? { result: 'ok', joined: g.joined } : { result: RESULT[g.error.code] }))
-    assert.deepEqual(view, c.candidates)
+    assert.deepEqual(view, c.attempts)
     return
   }
   const limits = { maxLength, maxParts, maxHeaderBytes: Number(c.max_header_bytes ?? 3072) }

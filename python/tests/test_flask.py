@@ -117,13 +117,15 @@ def test_guess_app_with_no_secret_generates_one(monkeypatch: pytest.MonkeyPatch)
 # --- the interface -------------------------------------------------------------
 
 
-def make_app(secrets: list[str] | None = None, clock: Clock | None = None, **config: object) -> Flask:
+def make_app(
+    secrets: list[str] | None = None, clock: Clock | None = None, errors: list[Exception] | None = None, **config: object
+) -> Flask:
     app = Flask("t")
     app.config["TESTING"] = True
     app.config.update(config)
     if secrets is not None:
         app.config["COOKIESEAL_SECRETS"] = secrets
-    iface = cookieseal.flask.install(app)
+    iface = cookieseal.flask.install(app, **({"on_error": errors.append} if errors is not None else {}))
     if clock is not None:
         iface.codec._now = clock
 
@@ -471,3 +473,306 @@ def test_interface_can_be_built_from_a_codec() -> None:
     assert client.get("/").data == b"1" and client.get("/").data == b"2"
     with pytest.raises(cookieseal.ConfigError):
         SealedSessionInterface(Codec([SECRET_A]), max_parts=0)
+
+
+# --- issue 19 (SESSIONS.md) ------------------------------------------------------
+
+
+def raw_get(app: Flask, path: str, header: str):  # type: ignore[no-untyped-def]
+    """GET with exactly this Cookie header (one character per byte), as a
+    browser would send it; the test client's cookie jar is not used."""
+    return app.test_client(use_cookies=False).get(path, environ_overrides={"HTTP_COOKIE": header})
+
+
+def opened(app: Flask, header: str, clock: Clock | None = None):  # type: ignore[no-untyped-def]
+    """The session and Info of a Set-Cookie line of this app's cookie."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    return Codec([SECRET_A], now=clock, max_age=10**9).open_info(name, cookie_value(header))
+
+
+def test_a_planted_nbsp_host_cookie_is_not_the_session() -> None:
+    # Chromium accepts a cookie named "\xa0__Host-session" from a sibling
+    # subdomain and sends it; it is not the __Host- cookie.
+    app = make_app(SESSION_COOKIE_NAME="__Host-session")
+    planted = Codec([SECRET_A]).seal("__Host-session", {"user": "mallory"})
+    assert raw_get(app, "/get", f"\xa0__Host-session={planted}").json["session"] == {}
+    assert raw_get(app, "/get", f"\x85__Host-session={planted}").json["session"] == {}
+    assert raw_get(app, "/get", f"__Host-session={planted}").json["session"] == {"user": "mallory"}
+
+
+def test_flask_reads_every_cookie_header_by_the_shared_grammar() -> None:
+    app = make_app()
+    v = Codec([SECRET_A]).seal("session", {"u": "1"})
+    assert raw_get(app, "/get", f'x=1; session="{v}"').json["session"] == {"u": "1"}
+    assert raw_get(app, "/get", f"se\\ssion={v}").json["session"] == {}
+
+
+def permanent_app(**config: object) -> tuple[Flask, Clock]:
+    clock = Clock(NOW)
+    app = make_app(clock=clock, **config)
+
+    @app.route("/login")
+    def login():  # type: ignore[no-untyped-def]
+        session.permanent = True
+        session["user"] = "ada"
+        return "ok"
+
+    @app.route("/refuse401")
+    def refuse401():  # type: ignore[no-untyped-def]
+        flask.abort(401)
+
+    @app.route("/refuse")
+    def refuse():  # type: ignore[no-untyped-def]
+        cookieseal.flask.refuse_session()
+        return "issued before the password change"
+
+    @app.route("/change401")
+    def change401():  # type: ignore[no-untyped-def]
+        session["note"] = "x"
+        return "no", 401
+
+    return app, clock
+
+
+@pytest.mark.parametrize("view", ["/refuse401", "/refuse"])
+def test_a_refused_permanent_session_is_not_refreshed(view: str) -> None:
+    app, clock = permanent_app()
+    client = app.test_client()
+    client.get("/login")
+    clock.t = NOW + 5
+    assert "session" in set_cookies(client.get("/get"))  # SESSION_REFRESH_EACH_REQUEST
+    r = client.get(view)
+    assert set_cookies(r) == {}
+
+
+@pytest.mark.parametrize("view", ["/refuse401", "/refuse"])
+def test_a_refused_session_past_refresh_age_is_not_refreshed(view: str) -> None:
+    app, clock = permanent_app(COOKIESEAL_REFRESH_AGE=10, SESSION_REFRESH_EACH_REQUEST=False)
+    client = app.test_client()
+    client.get("/login")
+    clock.t = NOW + 11
+    assert set_cookies(client.get(view)) == {}
+    r = client.get("/get")
+    assert opened(app, set_cookies(r)["session"], clock)[1].issued_at == NOW + 11  # accepted: refreshed
+
+
+def test_a_changed_session_is_written_even_with_an_error_status() -> None:
+    app, clock = permanent_app()
+    client = app.test_client()
+    client.get("/login")
+    r = client.get("/change401")
+    assert r.status_code == 401
+    assert opened(app, set_cookies(r)["session"])[0]["note"] == "x"
+
+
+GO_SESSIONS = [
+    cookieseal.Map({"user": "ada", "at": cookieseal.Time(2026, 1, 2, 3, 4, 5)}),
+    cookieseal.Map({"user": "ada", "raw": b"\x00\xff"}),
+    cookieseal.Map({"user": "ada", 7: "seven"}),
+    cookieseal.Map({"user": "ada", "ttl": cookieseal.Duration(10**9)}),
+]
+
+
+@pytest.mark.parametrize("values", GO_SESSIONS, ids=["time", "bytes", "int-key", "duration"])
+def test_a_go_session_that_json_cannot_hold_is_an_empty_session_never_a_500(values: cookieseal.Map) -> None:
+    errors: list[Exception] = []
+    app = make_app(errors=errors)
+    client = app.test_client()
+    client.set_cookie("session", Codec([SECRET_A]).seal_values("session", values))
+    r = client.get("/get")
+    assert r.status_code == 200 and r.json["session"] == {}
+    assert [type(e) for e in errors] == [cookieseal.InvalidCookie]
+    r = client.get("/set/user/bob")
+    assert r.status_code == 200
+    assert opened(app, set_cookies(r)["session"])[0] == {"user": "bob"}
+
+
+def test_a_go_session_with_a_plain_form_is_represented_and_saved_as_json() -> None:
+    app = make_app()
+    client = app.test_client()
+    go = cookieseal.Map({"user": "ada", "n": cookieseal.Int64(3), "tags": cookieseal.Strings(["a"]), "f": cookieseal.Float32(0.5)})
+    client.set_cookie("session", Codec([SECRET_A]).seal_values("session", go))
+    assert client.get("/get").json["session"] == {"user": "ada", "n": 3, "tags": ["a"], "f": 0.5}
+    r = client.get("/set/x/y")
+    assert r.status_code == 200
+    assert opened(app, set_cookies(r)["session"])[0] == {"user": "ada", "n": 3, "tags": ["a"], "f": 0.5, "x": "y"}
+
+
+def test_cookies_are_secure_and_lax_by_default() -> None:
+    # Flask's defaults are SESSION_COOKIE_SECURE=False and SAMESITE=None;
+    # the sealed session is Secure; SameSite=Lax unless the app sets it.
+    client = make_app().test_client()  # werkzeug's client sends Secure cookies to http://localhost
+    h = set_cookies(client.get("/set/a/b"))["session"]
+    assert "; Secure" in h and "SameSite=Lax" in h
+    assert client.get("/get").json["session"] == {"a": "b"}
+    h = set_cookies(make_app(SESSION_COOKIE_SAMESITE="Strict").test_client().get("/set/a/b"))["session"]
+    assert "SameSite=Strict" in h and "; Secure" in h
+
+
+def test_insecure_is_an_explicit_setting() -> None:
+    h = set_cookies(make_app(COOKIESEAL_INSECURE=True).test_client().get("/set/a/b"))["session"]
+    assert "Secure" not in h and "SameSite=Lax" in h
+    with pytest.raises(cookieseal.ConfigError):
+        make_app(COOKIESEAL_INSECURE=True, SESSION_COOKIE_SECURE=True)
+    with pytest.raises(cookieseal.ConfigError):
+        make_app(COOKIESEAL_INSECURE=True, SESSION_COOKIE_SAMESITE="None")
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"SESSION_COOKIE_NAME": "session.1"},
+        {"SESSION_COOKIE_NAME": "sess ion"},
+        {"SESSION_COOKIE_NAME": "__host-session"},
+        {"SESSION_COOKIE_NAME": "__Host-session", "SESSION_COOKIE_DOMAIN": "example.test"},
+        {"SESSION_COOKIE_NAME": "__Host-session", "SESSION_COOKIE_PATH": "/app"},
+        {"SESSION_COOKIE_NAME": "__Host-session", "COOKIESEAL_INSECURE": True},
+        {"SESSION_COOKIE_NAME": "__Secure-session", "COOKIESEAL_INSECURE": True},
+        {"SESSION_COOKIE_NAME": "__Secure-session", "COOKIESEAL_LEGACY_SCOPES": [("example.test", "/")]},
+        {"COOKIESEAL_LEGACY_SCOPES": [(None, "/")]},
+    ],
+)
+def test_bad_cookie_configurations_are_refused_at_install(config: dict[str, object]) -> None:
+    with pytest.raises(cookieseal.ConfigError):
+        make_app(**config)
+
+
+def test_secure_prefix_allows_a_domain() -> None:
+    app = make_app(SESSION_COOKIE_NAME="__Secure-session", SESSION_COOKIE_DOMAIN="example.test")
+    h = set_cookies(app.test_client().get("/set/a/b", base_url="http://www.example.test"))["__Secure-session"]
+    assert "Domain=example.test" in h and "; Secure" in h
+
+
+@pytest.mark.parametrize("header", [f"session={'9' * 5000}.AQAAAAAAxxxx", f"session.{'1' * 5000}=x; session=2.AQAAAAAAxxxx"])
+def test_part_counts_and_suffixes_of_5000_digits_are_no_500(header: str) -> None:
+    app = make_app(**BIG)
+    r = raw_get(app, "/get", header)
+    assert r.status_code == 200 and r.json["session"] == {}
+    r = raw_get(app, "/set/a/b", header)  # the write looks for stale parts
+    assert r.status_code == 200 and opened(app, set_cookies(r)["session"])[0] == {"a": "b"}
+
+
+def test_an_attack_header_costs_flask_at_most_four_opens(monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_session_layer import Opens, attack_header
+
+    clock = Clock(NOW)
+    app = make_app(clock=clock)
+    header = attack_header(Codec([SECRET_A], now=clock))
+    opens = Opens(monkeypatch)
+    r = raw_get(app, "/get", header)
+    assert r.status_code == 200 and opens.n <= 4
+
+
+def test_a_session_issued_within_the_clock_skew_can_be_changed_and_refreshed() -> None:
+    app, clock = permanent_app()
+    v = Codec([SECRET_A]).seal("session", {"_permanent": True, "u": "1"}, issued_at=NOW + 30)
+    r = raw_get(app, "/set/a/b", f"session={v}")
+    assert r.status_code == 200
+    data, info = opened(app, set_cookies(r)["session"])
+    assert data == {"_permanent": True, "u": "1", "a": "b"} and info.issued_at == info.created_at == NOW
+    r = raw_get(app, "/get", f"session={v}")  # SESSION_REFRESH_EACH_REQUEST
+    assert r.status_code == 200 and opened(app, set_cookies(r)["session"])[1].created_at == NOW
+
+
+def test_a_session_that_expires_during_the_request_is_not_written() -> None:
+    clock = Clock(NOW)
+    errors: list[Exception] = []
+    app = make_app(clock=clock, errors=errors, COOKIESEAL_MAX_LIFETIME=100)
+
+    @app.route("/slow")
+    def slow():  # type: ignore[no-untyped-def]
+        session["step"] = "2"
+        clock.t = NOW + 20  # the view ran long
+        return "ok"
+
+    v = Codec([SECRET_A]).seal("session", {"step": "1"}, issued_at=NOW - 10, created_at=NOW - 90)
+    r = raw_get(app, "/slow", f"session={v}")
+    assert r.status_code == 200 and set_cookies(r) == {}
+    assert [type(e) for e in errors] == [cookieseal.ExpiredCookie]
+
+
+def test_login_starts_a_new_session() -> None:
+    clock = Clock(NOW)
+    app = make_app(clock=clock)
+
+    @app.route("/login-clear")
+    def login_clear():  # type: ignore[no-untyped-def]
+        session.clear()
+        session["user"] = "ada"
+        return "ok"
+
+    @app.route("/login-renew")
+    def login_renew():  # type: ignore[no-untyped-def]
+        cookieseal.flask.renew_session()
+        session["user"] = "ada"
+        return "ok"
+
+    v = Codec([SECRET_A]).seal("session", {"user": "old"}, issued_at=NOW - 10, created_at=NOW - 900)
+    _, info = opened(app, set_cookies(raw_get(app, "/set/x/1", f"session={v}"))["session"])
+    assert info.created_at == NOW - 900  # a change keeps the session's start
+    for view in ("/login-clear", "/login-renew"):
+        data, info = opened(app, set_cookies(raw_get(app, view, f"session={v}"))["session"])
+        assert info.issued_at == info.created_at == NOW, view
+
+
+def test_legacy_scopes_are_expired_on_write_and_logout() -> None:
+    app = make_app(COOKIESEAL_LEGACY_SCOPES=[{"domain": "example.test", "path": "/"}, ("", "/old")])
+    v = Codec([SECRET_A]).seal("session", {"u": "1"})
+    r = raw_get(app, "/set/a/b", f"session={v}")
+    lines = r.headers.getlist("Set-Cookie")
+    assert len(lines) == 3
+    assert lines[0].startswith("session=;") and "Domain=example.test" in lines[0] and "Max-Age=0" in lines[0]
+    assert lines[1].startswith("session=;") and "Path=/old" in lines[1] and "Domain" not in lines[1]
+    assert cookie_value(lines[2]) and "Domain" not in lines[2] and "Path=/;" in lines[2]
+    lines = raw_get(app, "/clear", f"session={v}").headers.getlist("Set-Cookie")
+    assert len(lines) == 3 and all(cookie_value(h) == "" for h in lines)
+
+
+def test_an_apps_own_line_for_the_session_in_its_scope_is_replaced() -> None:
+    app = make_app()
+
+    @app.route("/own")
+    def own():  # type: ignore[no-untyped-def]
+        session["a"] = "b"
+        r = flask.make_response("ok")
+        r.set_cookie("session", "mine", path="/")
+        r.set_cookie("session", "other-scope", path="/x")
+        r.set_cookie("theme", "dark")
+        return r
+
+    lines = app.test_client().get("/own").headers.getlist("Set-Cookie")
+    assert [h.split(";")[0] for h in lines if h.startswith("session=")][0] == "session=other-scope"
+    assert any(h.startswith("theme=dark") for h in lines)
+    assert sum(1 for h in lines if h.startswith("session=")) == 2
+
+
+def test_making_every_session_permanent_does_not_undo_a_refusal() -> None:
+    # A common pattern: session.permanent = True in before_request. Flask
+    # marks the session modified each time although nothing changed.
+    app, clock = permanent_app(COOKIESEAL_REFRESH_AGE=10)
+
+    @app.before_request
+    def permanent() -> None:
+        session.permanent = True
+
+    client = app.test_client()
+    client.get("/login")
+    clock.t = NOW + 11
+    for view in ("/refuse401", "/refuse"):
+        assert set_cookies(client.get(view)) == {}, view
+    assert "session" in set_cookies(client.get("/get"))  # accepted: SESSION_REFRESH_EACH_REQUEST
+
+
+def test_a_mutation_in_place_is_a_change() -> None:
+    app = make_app()
+
+    @app.route("/append")
+    def append():  # type: ignore[no-untyped-def]
+        session.setdefault("l", [])
+        session["l"].append(len(session["l"]))  # Flask's own interface needs modified = True here
+        return "ok"
+
+    client = app.test_client()
+    client.get("/append")
+    r = client.get("/append")
+    assert opened(app, set_cookies(r)["session"])[0] == {"l": [0, 1]}

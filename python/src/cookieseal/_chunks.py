@@ -4,8 +4,10 @@ A sealed value ``v`` too long for one cookie is cut into parts: for N >= 2
 parts the cookie ``name`` holds ``N.`` then part 0, and ``name.k`` holds
 part k (k = 1 .. N-1). ``.`` is not in the base64url alphabet, so a one-part
 value never has one. Readers read exactly parts 1 .. N-1 and ignore every
-other ``name.k``, and try every cookie called ``name`` that the request
-carries, those that look sealed first.
+other ``name.k``. Reading is bounded (SESSIONS.md S4): the heads are
+de-duplicated, those that look sealed come first, each part keeps at most
+two values, and at most four attempts are assembled and opened whatever
+the request carries.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from ._errors import CookiesealError, CookieTooLarge, InvalidCookie
 
@@ -24,6 +26,7 @@ DEFAULT_MAX_HEADER_BYTES = 3072  # SPEC 10: one cookie by default, parts opt-in
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")
 _PART_SUFFIX = re.compile(r"[1-9][0-9]*")
 _SEALED_HEAD = re.compile(r"[A-Za-z0-9_-]{8}")
+_LIMIT_DIGITS = len(str(MAX_PARTS_LIMIT))
 
 
 def part_name(name: str, i: int) -> str:
@@ -32,11 +35,17 @@ def part_name(name: str, i: int) -> str:
 
 
 def part_index(name: str, cookie_name: str) -> int:
-    """k >= 1 if cookie_name is name.k with k in canonical decimal, else 0."""
+    """k >= 1 if cookie_name is name.k with k in canonical decimal and
+    below MAX_PARTS_LIMIT (no writer uses more), else 0. The digits are
+    bounded before int(), which refuses strings of more than 4,300."""
     prefix = name + "."
-    if not cookie_name.startswith(prefix) or not _PART_SUFFIX.fullmatch(cookie_name[len(prefix) :]):
+    if not cookie_name.startswith(prefix):
         return 0
-    return int(cookie_name[len(prefix) :])
+    suffix = cookie_name[len(prefix) :]
+    if len(suffix) > _LIMIT_DIGITS or not _PART_SUFFIX.fullmatch(suffix):
+        return 0
+    k = int(suffix)
+    return k if k < MAX_PARTS_LIMIT else 0
 
 
 def _size(cookie_name: str, value: str) -> int:
@@ -82,12 +91,18 @@ def most_parts(name: str, max_length: int, max_parts: int, max_header_bytes: int
     return n
 
 
+def _count(d: str) -> bool:
+    """d is a part count: canonical decimal, at least 2 (no int() call:
+    a count of 5,000 digits must cost no more than one of 1)."""
+    return bool(_DECIMAL.fullmatch(d)) and (len(d) > 1 or d >= "2")
+
+
 def looks_sealed(value: str) -> bool:
     """SPEC 10 reading step 2: after an optional "D." (D >= 2), the first 8
     characters decode to a v1 header with no unknown flag bit."""
     head = value
     d, dot, rest = value.partition(".")
-    if dot and _DECIMAL.fullmatch(d) and int(d) >= 2:
+    if dot and _count(d):
         head = rest
     if not _SEALED_HEAD.match(head):
         return False
@@ -98,26 +113,26 @@ def looks_sealed(value: str) -> bool:
     return raw[0] == 0x01 and raw[5] & 0xF8 == 0
 
 
-def assemble(name: str, first: str, cookies: Sequence[tuple[str, str]], max_length: int, max_parts: int) -> str:
-    """SPEC 10 reading step 3 for one candidate value of the cookie name."""
+def assemble(name: str, first: str, parts: Mapping[int, str], max_length: int, max_parts: int) -> str:
+    """SPEC 10 reading step 5 (SESSIONS.md S4.5) for one attempt: the head
+    first and the value parts[k] of each part k. Sizes are in bytes: the
+    name is a token and every value passed the header grammar (S2), so
+    both are ASCII and one character is one byte."""
     if _size(name, first) > max_length:
         raise CookieTooLarge(f"cookieseal: cookie {name!r} is over {max_length} bytes with its name")
     if "." not in first:
         return first
     d, _, p0 = first.partition(".")
-    if not _DECIMAL.fullmatch(d) or int(d) < 2:
+    if not _count(d):
         raise InvalidCookie(f"cookieseal: invalid cookie: {name}: bad part count")
     if len(d) > len(str(max_parts)) or int(d) > max_parts:
         raise CookieTooLarge(f"cookieseal: cookie {name!r}: more than {max_parts} parts")
     if not p0:
         raise InvalidCookie(f"cookieseal: invalid cookie: {name}: part 0 is empty")
-    found: dict[str, str] = {}
-    for n, v in cookies:
-        found.setdefault(n, v)
     pieces = [p0]
     for k in range(1, int(d)):
         pn = part_name(name, k)
-        p = found.get(pn)
+        p = parts.get(k)
         if p is None:
             raise InvalidCookie(f"cookieseal: invalid cookie: {name}: part {k} of {d} is missing")
         if not p:
@@ -128,37 +143,101 @@ def assemble(name: str, first: str, cookies: Sequence[tuple[str, str]], max_leng
     return "".join(pieces)
 
 
+#: The most attempts one read makes (SESSIONS.md S4.4).
+MAX_ATTEMPTS = 4
+
+
+def attempts(name: str, cookies: Sequence[tuple[str, str]], max_parts: int) -> list[tuple[str, dict[int, str]]]:
+    """SESSIONS.md S4.1-S4.4: the (head, parts) pairs a reader assembles,
+    in order, at most MAX_ATTEMPTS. [] when no cookie is called name."""
+    heads: dict[str, None] = {}  # insertion-ordered set: exact duplicates removed
+    kept: dict[int, list[str]] = {}
+    prefix = name + "."
+    for n, v in cookies:
+        if n == name:
+            heads.setdefault(v, None)
+        elif n.startswith(prefix):
+            k = part_index(name, n)
+            if 0 < k < max_parts:
+                vs = kept.setdefault(k, [])
+                if len(vs) < 2 and v not in vs:
+                    vs.append(v)
+    ordered = [h for h in heads if looks_sealed(h)] + [h for h in heads if not looks_sealed(h)]
+    first = {k: vs[0] for k, vs in kept.items()}
+    out: list[tuple[str, dict[int, str]]] = []
+    for h in ordered:
+        if len(out) >= MAX_ATTEMPTS:
+            break
+        out.append((h, first))
+        d, dot, _ = h.partition(".")
+        if not dot or not _DECIMAL.fullmatch(d):
+            continue
+        # A count of any size (over max_parts too, which then fails as too
+        # large) makes attempt B when a part below it has a second value;
+        # kept parts are below max_parts, so a long count is never int()ed.
+        count = int(d) if len(d) <= _LIMIT_DIGITS else MAX_PARTS_LIMIT
+        if any(len(vs) > 1 for k, vs in kept.items() if k < count) and len(out) < MAX_ATTEMPTS:
+            out.append((h, {k: vs[-1] for k, vs in kept.items()}))
+    return out
+
+
 def candidates(
     name: str, cookies: Sequence[tuple[str, str]], max_length: int, max_parts: int
 ) -> list[str | CookiesealError]:
-    """The assembled values of every cookie called name, in the order a
-    reader tries them (those that look sealed first, then request order),
-    or the error that stopped each. [] when there is no cookie name."""
-    firsts = [v for n, v in cookies if n == name]
-    ordered = [v for v in firsts if looks_sealed(v)] + [v for v in firsts if not looks_sealed(v)]
+    """The assembled value of every attempt (SESSIONS.md S4.4), in the order
+    a reader opens them, or the error that stopped each. [] when there is no
+    cookie name."""
     out: list[str | CookiesealError] = []
-    for h in ordered:
+    for h, parts in attempts(name, cookies, max_parts):
         try:
-            out.append(assemble(name, h, cookies, max_length, max_parts))
+            out.append(assemble(name, h, parts, max_length, max_parts))
         except CookiesealError as e:
             out.append(e)
     return out
 
 
 def sent_parts(name: str, cookie_names: Iterable[str]) -> list[int]:
-    """The part numbers (1 and up) of name among cookie_names."""
+    """The part numbers (1 to MAX_PARTS_LIMIT - 1) of name among cookie_names."""
     return sorted({i for c in cookie_names if (i := part_index(name, c))})
 
 
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_COOKIE_VALUE = re.compile(r"[\x20\x21\x23-\x3a\x3c-\x5b\x5d-\x7e]*")
+_OWS = " \t"  # SP and HTAB, nothing else (never str.strip(): it removes U+00A0 and U+0085)
+
+
+def is_token(s: str) -> bool:
+    """RFC 9110 token: one or more of !#$%&'*+-.^_`|~, digits, ASCII letters."""
+    return bool(_TOKEN.fullmatch(s))
+
+
 def parse_cookie_header(header: str) -> list[tuple[str, str]]:
-    """The (name, value) pairs of a Cookie request header, in order,
-    duplicates kept (a dict would keep only one of two cookies called name)."""
+    """SESSIONS.md S2: the (name, value) pairs of a Cookie request header,
+    in order, duplicates kept. header holds one character per byte (U+0000
+    to U+00FF, as WSGI and ASGI give it); several Cookie fields are joined
+    with "; " before. Only SP and HTAB are trimmed; a piece whose name is
+    not a token, or whose value holds a byte outside 0x20-0x7E or ", ; or
+    \\ (after removing one pair of surrounding quotes), is skipped."""
     out = []
     for item in header.split(";"):
-        n, eq, v = item.strip().partition("=")
-        if eq:
-            v = v.strip()
-            if len(v) >= 2 and v[0] == v[-1] == '"':
-                v = v[1:-1]
-            out.append((n.strip(), v))
+        n, eq, v = item.strip(_OWS).partition("=")
+        if not eq:
+            continue
+        n, v = n.strip(_OWS), v.strip(_OWS)
+        if not _TOKEN.fullmatch(n):
+            continue
+        if len(v) >= 2 and v[0] == v[-1] == '"':
+            v = v[1:-1]
+        if not _COOKIE_VALUE.fullmatch(v):
+            continue
+        out.append((n, v))
     return out
+
+
+_PART_SUFFIX_END = re.compile(r".*\.[0-9]+", re.DOTALL)
+
+
+def ends_in_part_suffix(name: str) -> bool:
+    """name ends in "." and one or more digits, as the names of parts do
+    (SESSIONS.md S3.1)."""
+    return bool(_PART_SUFFIX_END.fullmatch(name))

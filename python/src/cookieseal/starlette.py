@@ -5,34 +5,98 @@ is signed but readable (base64 JSON)::
 
     from cookieseal.starlette import SealedSessionMiddleware
 
-    app.add_middleware(SealedSessionMiddleware, secrets=cookieseal.secrets_from_env(os.environ["COOKIESEAL_SECRETS"]))
+    app.add_middleware(SealedSessionMiddleware, secrets=cookieseal.secrets_from_env(os.environ["COOKIESEAL_SECRETS"]),
+                       prefix="__Host-")
 
-``request.session`` is a dict as with Starlette's middleware;
-``request.scope["cookieseal_info"]`` is the Info of the cookie it was opened
-from (or None). A missing, invalid, expired or unknown-key cookie gives an
-empty session. The cookie is written only when the session changed, when its
-key rotated (keeping its issued-at) or when it is older than refresh_age;
-an emptied session deletes it (every part). Responses that set or delete it
+It follows SESSIONS.md (the lifecycle shared with the Flask interface and
+the Go and JavaScript integrations). ``request.session`` is a
+:class:`SealedSession`, a dict with:
+
+- ``.info``: the Info of the cookie it was opened from, or None (also
+  ``request.scope["cookieseal_info"]``); ``.error``: the error of a cookie
+  that did not open (the session is then empty);
+- ``.refuse()`` (or ``refuse_session(request)``): the handler does not
+  accept the session; an unchanged session is then never re-issued nor
+  refreshed, nor after a response with a status of 400 or more;
+- ``.renew()`` (or ``renew_session(request)``), or ``.clear()`` followed by
+  new values: a new session (login), sealed with created-at = now;
+- ``.clear()`` alone: logout; the cookie and its parts are deleted.
+
+The cookie is written only when the session changed, when its key rotated
+(keeping its issued-at) or when it is older than refresh_age, and never when
+the session expired during the request. Responses that set or delete it
 carry "Vary: Cookie" and "Cache-Control: no-store". Values are plain JSON,
 as in the Flask interface.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import _chunks, _json
 from ._codec import DEFAULT_MAX_AGE, Codec, Info
-from ._errors import ConfigError
-from ._parts import _plan, open_parts, seal_parts
+from ._errors import ConfigError, CookiesealError
+from ._session import Read, SessionLayer
 
-__all__ = ["SealedSessionMiddleware"]
+__all__ = ["SealedSessionMiddleware", "SealedSession", "refuse_session", "renew_session"]
+
+
+class SealedSession(dict):  # type: ignore[type-arg]
+    """request.session: a dict, with what opening its cookie learnt."""
+
+    info: Info | None = None
+    error: CookiesealError | None = None
+    refused = False
+    renewed = False
+    cleared = False
+
+    def refuse(self) -> None:
+        """The handler does not accept this session: an unchanged session is
+        then not re-issued or refreshed (a change is still written)."""
+        self.refused = True
+
+    def renew(self) -> None:
+        """Start a new session holding the current values (login): sealed
+        with issued-at = created-at = now, whatever was read."""
+        self.renewed = True
+
+    def clear(self) -> None:
+        """Empty the session. Saved empty, it deletes the cookie (logout);
+        with new values set after it, it is a new session (login)."""
+        super().clear()
+        self.cleared = True
+
+
+def _session(conn: HTTPConnection) -> SealedSession:
+    s = conn.scope.get("session")
+    if not isinstance(s, SealedSession):
+        raise RuntimeError("cookieseal: SealedSessionMiddleware is not installed")
+    return s
+
+
+def refuse_session(conn: HTTPConnection) -> None:
+    """Refuse the request's session (see SealedSession.refuse)."""
+    _session(conn).refuse()
+
+
+def renew_session(conn: HTTPConnection) -> None:
+    """Start a new session for the request (see SealedSession.renew)."""
+    _session(conn).renew()
 
 
 class SealedSessionMiddleware:
+    """The session middleware. ``prefix`` is "", "__Host-" (recommended in
+    production: Path=/, no Domain) or "__Secure-", and ``session_cookie``
+    the name without it. ``https_only=False`` is for plain-http development
+    only (no Secure, so no prefix). ``legacy_scopes`` lists (domain, path)
+    pairs under which an earlier deployment set the same name; every write
+    and delete expires the cookie there first. ``on_error`` is called with
+    every error reported (also logged to the "cookieseal" logger)."""
+
     def __init__(
         self,
         app: ASGIApp,
@@ -40,6 +104,7 @@ class SealedSessionMiddleware:
         *,
         codec: Codec | None = None,
         session_cookie: str = "session",
+        prefix: str = "",
         max_age: int = DEFAULT_MAX_AGE,
         path: str = "/",
         same_site: str = "lax",
@@ -47,72 +112,75 @@ class SealedSessionMiddleware:
         domain: str | None = None,
         max_parts: int = _chunks.DEFAULT_MAX_PARTS,
         max_header_bytes: int = _chunks.DEFAULT_MAX_HEADER_BYTES,
+        legacy_scopes: Iterable[Any] = (),
+        on_error: Callable[[CookiesealError], None] | None = None,
     ) -> None:
         if (codec is None) == (secrets is None):
             raise ConfigError("cookieseal: give SealedSessionMiddleware either secrets or a codec")
-        if not 1 <= max_parts <= _chunks.MAX_PARTS_LIMIT:
-            raise ConfigError(f"cookieseal: max_parts {max_parts}, want 1 to {_chunks.MAX_PARTS_LIMIT}")
-        if max_header_bytes < 1:
-            raise ConfigError(f"cookieseal: max_header_bytes {max_header_bytes}, want at least 1")
         if same_site.lower() not in ("lax", "strict", "none"):
             raise ConfigError(f"cookieseal: same_site {same_site!r}, want lax, strict or none")
-        if same_site.lower() == "none" and not https_only:
-            raise ConfigError("cookieseal: same_site none needs https_only")
         self.app = app
         self.codec = codec if codec is not None else Codec(list(secrets or []), max_age=max_age)
-        self.cookie = session_cookie
-        self.max_parts = max_parts
-        self.max_header_bytes = max_header_bytes
-        attrs = f"; Path={path}; Max-Age={self.codec.max_age}; HttpOnly; SameSite={same_site.capitalize()}"
-        if https_only:
-            attrs += "; Secure"
-        if domain:
-            attrs += f"; Domain={domain}"
-        self._attrs = attrs
-        self._delete_attrs = attrs.replace(f"Max-Age={self.codec.max_age}", "Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT")
+        self.layer = SessionLayer(
+            self.codec,
+            name=session_cookie,
+            prefix=prefix,
+            path=path,
+            domain=domain,
+            max_parts=max_parts,
+            max_header_bytes=max_header_bytes,
+            legacy_scopes=legacy_scopes,
+            insecure=not https_only,
+            same_site=same_site,
+            on_error=on_error,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        header = ""
-        for k, v in scope.get("headers", []):
-            if k == b"cookie":
-                header += ("; " if header else "") + v.decode("latin-1")
-        cookies = _chunks.parse_cookie_header(header)
-        opened = open_parts(self.codec, self.cookie, cookies, self.max_parts)
-        data, info = opened if opened is not None else ({}, None)
-        scope["session"] = data
-        scope["cookieseal_info"] = info
-        before = _json.dumps(data) if info is not None else None
-        request_names = [n for n, _ in cookies]
+        # S2: every Cookie field, in order, joined with "; "; ASGI header
+        # bytes as latin-1, one character per byte.
+        header = "; ".join(v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"cookie")
+        read = self.layer.read(header)
+        session = SealedSession(read.data)
+        session.info = read.info
+        session.error = read.error
+        scope["session"] = session
+        scope["cookieseal_info"] = read.info
+        scope["cookieseal_error"] = read.error
+        before = _json.dumps(read.data)
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
-                self._write(scope, message, info, before, request_names)
+                self._write(scope, message, read, before)
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
 
-    def _write(self, scope: Scope, message: Message, info: Info | None, before: bytes | None, request_names: list[str]) -> None:
+    def _write(self, scope: Scope, message: Message, read: Read, before: bytes) -> None:
         session = scope["session"]
+        data = dict(session) if session else {}
+        changed = _json.dumps(data) != before
+        cleared = bool(getattr(session, "cleared", False))
+        cookies = self.layer.save(
+            read,
+            data,
+            changed=changed,
+            emptied=cleared,
+            renew=bool(getattr(session, "renewed", False)) or (cleared and bool(data)),
+            refused=bool(getattr(session, "refused", False)),
+            status=int(message.get("status", 200)),
+        )
+        if not cookies:
+            return
         headers = MutableHeaders(scope=message)
-        sent = _chunks.sent_parts(self.cookie, request_names)
-        if not session:
-            if info is None and self.cookie not in request_names and not sent:
-                return
-            for name in [self.cookie] + [_chunks.part_name(self.cookie, i) for i in sent]:
-                headers.append("Set-Cookie", f"{name}={self._delete_attrs}")
-        else:
-            plan = _plan(self.codec, info, _json.dumps(session) != before)
-            if plan is None:
-                return
-            parts, stale = seal_parts(
-                self.codec, self.cookie, session, plan[0], plan[1], self.max_parts, self.max_header_bytes, request_names
-            )
-            for name, part in parts:
-                headers.append("Set-Cookie", f"{name}={part}{self._attrs}")
-            for name in stale:
-                headers.append("Set-Cookie", f"{name}={self._delete_attrs}")
+        kept = [v for k, v in headers.raw if k == b"set-cookie" and not self.layer.replaced(v.decode("latin-1"))]
+        if len(kept) != len(headers.getlist("set-cookie")):
+            del headers["set-cookie"]
+            for v in kept:
+                headers.append("set-cookie", v.decode("latin-1"))
+        for c in cookies:
+            headers.append("Set-Cookie", self.layer.render(c, self.codec.max_age))
         headers.add_vary_header("Cookie")
         headers["Cache-Control"] = "no-store"
