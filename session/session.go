@@ -62,6 +62,12 @@ type SessionCookie struct {
 	// "/" and no Domain.
 	HostPrefix bool
 
+	// SecurePrefix names the cookie "__Secure-" + Name instead: browsers
+	// keep it only from a secure origin with Secure, and unlike HostPrefix
+	// it allows a Domain and a Path (CookieOptions.SecurePrefix). New sets
+	// HostPrefix, so set HostPrefix to false with it.
+	SecurePrefix bool
+
 	// MaxChunks is how many cookies one session may span (0: 10), as
 	// CookieOptions.MaxChunks.
 	MaxChunks int
@@ -216,6 +222,7 @@ func (m *Manager) setup() (*setup, error) {
 		Domain:         c.Domain,
 		SameSite:       c.SameSite,
 		HostPrefix:     c.HostPrefix,
+		SecurePrefix:   c.SecurePrefix,
 		Insecure:       !c.Secure,
 		MaxChunks:      c.MaxChunks,
 		MaxHeaderBytes: c.MaxHeaderBytes,
