@@ -36,8 +36,3 @@ func (c *Codec) WithLifetimes(maxAge, refreshAge, maxLifetime time.Duration) (*C
 // RefreshAge returns the age from which DecodeInfo reports Reissue for a
 // cookie, 0 for never on age alone.
 func (c *Codec) RefreshAge() time.Duration { return c.refreshAge }
-
-// Now returns the codec's clock: Config.Now, or time.Now. Code that judges
-// a cookie's times (Info.IssuedAt, Info.CreatedAt) against the codec's
-// limits uses it, so that a test clock moves both.
-func (c *Codec) Now() time.Time { return c.now() }

@@ -317,31 +317,6 @@ func stringKeys(raw map[any]any) (map[string]any, error) {
 	return values, nil
 }
 
-// The ErrExpired errors of a write (SESSIONS.md S6.6).
-var (
-	errLifetimeAtWrite = fmt.Errorf("session: %w: the session passed its lifetime while the request ran; nothing was written", cookieseal.ErrExpired)
-	errMaxAgeAtWrite   = fmt.Errorf("session: %w: the session passed its max age while the request ran; nothing was written", cookieseal.ErrExpired)
-)
-
-// expiredAtWrite reports whether the read session is past its lifetime at
-// the time of writing, or, when the re-issue keeps its issued-at
-// (keepIssued), past its max age: then nothing may be written.
-func (s *setup) expiredAtWrite(info cookieseal.Info, keepIssued bool) error {
-	if info.Legacy || info.IssuedAt.IsZero() {
-		return nil // no trustworthy times: the re-issue starts the session at now
-	}
-	c := s.codec
-	now := c.Now()
-	if ml := c.MaxLifetime(); ml > 0 && now.Unix()-info.CreatedAt.Unix() > int64(ml/time.Second) {
-		return errLifetimeAtWrite
-	}
-	if keepIssued && !(c.RefreshAge() > 0 && now.Sub(info.IssuedAt) >= c.RefreshAge()) &&
-		now.Unix()-info.IssuedAt.Unix() > int64(c.MaxAge()/time.Second) {
-		return errMaxAgeAtWrite
-	}
-	return nil
-}
-
 // save writes what the session needs, given the response's status, and
 // returns the error to hand to ErrorFunc. It runs once per request.
 func (s *setup) save(w http.ResponseWriter, r *http.Request, st *state, code int) error {
@@ -365,14 +340,10 @@ func (s *setup) save(w http.ResponseWriter, r *http.Request, st *state, code int
 	case status == Modified && (renew || !read):
 		return s.cookies.Write(w, r, s.name, values) // a new session: created-at now
 	case status == Modified:
-		if err := s.expiredAtWrite(info, false); err != nil {
-			return err
-		}
+		// Refresh and Reissue fail with ErrExpired, and write nothing, for
+		// a session that expired while the request ran (SESSIONS.md S6.6).
 		return s.cookies.Refresh(w, r, s.name, values, info)
 	case read && info.Reissue && !refused:
-		if err := s.expiredAtWrite(info, true); err != nil {
-			return err
-		}
 		return s.cookies.Reissue(w, r, s.name, values, info)
 	}
 	return nil
