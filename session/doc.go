@@ -45,7 +45,8 @@
 // the request goes on: a bad cookie is never a 500.
 //
 // Before the response's first byte (WriteHeader, Write or Flush; or after
-// the handler returns, if it wrote nothing) it saves the session:
+// the handler returns, if it wrote nothing; a 1xx status is passed on and
+// saves nothing) it saves the session:
 //
 //   - changed (Put, Pop, Remove, Clear, RenewToken): sealed and written. A
 //     session read from the cookie keeps its created-at (Lifetime counts

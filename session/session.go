@@ -149,7 +149,6 @@ func defaultErrorFunc(w http.ResponseWriter, r *http.Request, err error) {
 
 // setup is what LoadAndSave takes from the Manager's fields.
 type setup struct {
-	m       *Manager
 	codec   *cookieseal.Codec // the Manager's codec with its lifetimes
 	cookies *cookieseal.Cookies
 	name    string
@@ -237,7 +236,7 @@ func (m *Manager) setup() (*setup, error) {
 	if _, err := cookies.Read(&http.Request{Header: http.Header{}}, c.Name, &probe); !errors.Is(err, http.ErrNoCookie) {
 		return nil, fmt.Errorf("session: Cookie.Name: %w", err)
 	}
-	s := &setup{m: m, codec: codec, cookies: cookies, name: c.Name, onError: m.ErrorFunc, onBad: m.BadCookieFunc}
+	s := &setup{codec: codec, cookies: cookies, name: c.Name, onError: m.ErrorFunc, onBad: m.BadCookieFunc}
 	if s.onError == nil {
 		s.onError = defaultErrorFunc
 	}
