@@ -28,8 +28,8 @@ and the Go and JavaScript integrations). In a view:
 Configuration (app.config):
 
 ``COOKIESEAL_SECRETS``
-    A list of secrets, or one string of secrets separated by commas or white
-    space; the first seals, every one opens. When the config key is absent,
+    A list of secrets, or one string of secrets separated by commas, spaces,
+    tabs or line ends (SESSIONS.md S7.1); the first seals, every one opens. When the config key is absent,
     the environment variable of the same name is read. There is no default:
     without secrets install() raises ConfigError (so the app does not start).
 ``PERMANENT_SESSION_LIFETIME``
