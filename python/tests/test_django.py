@@ -288,3 +288,25 @@ def test_a_read_is_never_repeated(clock: Clock, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(cookieseal.django.SessionLayer, "read", counted)
     c.get("/touch")
     assert len(calls) == 1
+
+
+def test_a_float_expiry_is_honoured(clock: Clock) -> None:
+    s = SessionStore()
+    s["user"] = "alice"
+    s.set_expiry(30.5)
+    s.save()
+    assert SessionStore(s.session_key)["user"] == "alice"
+    clock.t = NOW + 31
+    assert SessionStore(s.session_key).get("user") is None
+
+
+def test_a_copied_or_unpickled_cookie_line_keeps_its_attributes(clock: Clock) -> None:
+    import pickle
+
+    r = Client().get("/login")
+    m = r.cookies["sessionid"]
+    for other in (pickle.loads(pickle.dumps(m)), m.copy()):
+        line = other.output(header="").strip()
+        assert line.startswith(f"sessionid={m.value}; ")
+        for attr in ("Path=/", "Max-Age=1209600", "HttpOnly", "Secure", "SameSite=Lax", "expires="):
+            assert attr in line, (attr, line)

@@ -240,11 +240,12 @@ def _expiry_passed(data: Mapping[str, Any], info: Info, now: int) -> bool:
     """Django's own per-session expiry (set_expiry), judged at read: an int
     is seconds of inactivity since the cookie was written (issued-at; not
     judged for a legacy cookie, whose write time is unknown and whose old
-    engine never judged it), a string an ISO 8601 date."""
+    engine never judged it; set_expiry also takes a float), a string an
+    ISO 8601 date."""
     expiry = data.get("_session_expiry")
     if expiry is None:
         return False
-    if isinstance(expiry, int) and not isinstance(expiry, bool):
+    if isinstance(expiry, (int, float)) and not isinstance(expiry, bool):
         return expiry != 0 and not info.legacy and now >= info.issued_at + expiry
     if isinstance(expiry, str):
         try:
@@ -448,7 +449,10 @@ class _Line(Morsel):  # type: ignore[type-arg]
         self._line = line
 
     def OutputString(self, attrs: Any = None) -> str:
-        return self._line
+        # A copy or an unpickled Morsel (Django's cache) has lost the line:
+        # it renders from the same attributes, set below.
+        line: str | None = getattr(self, "_line", None)
+        return line if line is not None else super().OutputString(attrs)
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
@@ -512,6 +516,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
             if c.scope.domain:
                 m["domain"] = c.scope.domain
             m["max-age"] = "0" if c.expire else ("" if max_age is None else str(max_age))
+            m["expires"] = "Thu, 01 Jan 1970 00:00:00 GMT" if c.expire else (expires or "")
             m["httponly"] = layer.http_only
             m["secure"] = layer.secure
             m["samesite"] = layer.same_site or ""
