@@ -74,6 +74,16 @@ def static(request: HttpRequest) -> HttpResponse:
     return HttpResponse("no session here")
 
 
+async def async_login(request: HttpRequest) -> HttpResponse:
+    await request.session.acycle_key()
+    await request.session.aset("user", "bob")
+    return HttpResponse("ok")
+
+
+async def async_whoami(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(await request.session.aget("user", "nobody"))
+
+
 urlpatterns = [
     path("login", login),
     path("logout", logout),
@@ -84,6 +94,8 @@ urlpatterns = [
     path("crash", crash),
     path("datetime", put_datetime),
     path("static", static),
+    path("async/login", async_login),
+    path("async/whoami", async_whoami),
 ]
 
 
@@ -310,3 +322,20 @@ def test_a_copied_or_unpickled_cookie_line_keeps_its_attributes(clock: Clock) ->
         assert line.startswith(f"sessionid={m.value}; ")
         for attr in ("Path=/", "Max-Age=1209600", "HttpOnly", "Secure", "SameSite=Lax", "expires="):
             assert attr in line, (attr, line)
+
+
+def test_async_views_under_the_asgi_handler(clock: Clock) -> None:
+    import asyncio
+
+    from django.test import AsyncClient
+
+    async def play() -> tuple[Any, Any]:
+        c = AsyncClient()
+        r1 = await c.get("/async/login")
+        r2 = await c.get("/async/whoami")
+        return r1, r2
+
+    r1, r2 = asyncio.run(play())
+    data, info = Codec([SECRET_A], max_age=1209600, now=clock).open_info("sessionid", value(lines(r1)["sessionid"]))
+    assert data == {"user": "bob"} and info.created_at == NOW
+    assert r2.content == b"bob" and not r2.cookies
