@@ -200,7 +200,7 @@ func NewCookies(codec *Codec, opts CookieOptions) (*Cookies, error) {
 		s.headerBytes = DefaultMaxHeaderBytes
 	}
 	switch {
-	case s.maxChunks < 0 || s.maxChunks > maxChunksLimit:
+	case s.maxChunks < 1 || s.maxChunks > maxChunksLimit: // 0 became DefaultMaxChunks above
 		return nil, fmt.Errorf("cookieseal: MaxChunks %d, want 1 to %d", opts.MaxChunks, maxChunksLimit)
 	case s.headerBytes < minHeaderBytes:
 		return nil, fmt.Errorf("cookieseal: MaxHeaderBytes %d, want at least %d", opts.MaxHeaderBytes, minHeaderBytes)
