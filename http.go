@@ -149,7 +149,7 @@ type CookieScope struct {
 // times reading a legitimate session of MaxChunks full cookies.
 //
 // Every response that sets or deletes a cookie through Cookies also gets
-// "Cache-Control: no-store", so that no shared cache stores one user's
+// "Cache-Control: no-store" and "Vary: Cookie", so that no shared cache stores one user's
 // session cookie for another (Flask CVE-2023-30861).
 //
 // A Cookies is safe for concurrent use.
@@ -333,6 +333,7 @@ func (s *Cookies) write(w http.ResponseWriter, r *http.Request, name string, val
 	h := w.Header()
 	s.dropSetCookies(h, full)
 	h.Set("Cache-Control", "no-store")
+	addVaryCookie(h)
 	for _, l := range s.legacy { // first, in case a client stores both as one
 		http.SetCookie(w, s.expire(full, l))
 	}
@@ -404,6 +405,7 @@ func (s *Cookies) Delete(w http.ResponseWriter, r *http.Request, name string) er
 	h := w.Header()
 	s.dropSetCookies(h, full)
 	h.Set("Cache-Control", "no-store")
+	addVaryCookie(h)
 	for _, l := range s.legacy {
 		http.SetCookie(w, s.expire(full, l))
 	}
@@ -513,4 +515,18 @@ func ownLine(l, full string, scopes []CookieScope) bool {
 		}
 	}
 	return false
+}
+
+// addVaryCookie adds "Vary: Cookie" to h unless it is there already
+// (SESSIONS.md S5.7): a response that sets a session cookie depends on the
+// request's cookies.
+func addVaryCookie(h http.Header) {
+	for _, v := range h.Values("Vary") {
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Cookie") {
+				return
+			}
+		}
+	}
+	h.Add("Vary", "Cookie")
 }

@@ -504,6 +504,9 @@ func (s *Store) emit(w http.ResponseWriter, opts *sessions.Options, name string,
 		http.SetCookie(w, sessions.NewCookie(c.Name, c.Value, &o))
 	}
 	h.Set("Cache-Control", "no-store")
+	if !varies(h) {
+		h.Add("Vary", "Cookie")
+	}
 	return nil
 }
 
@@ -655,4 +658,16 @@ func classify(err error, decoding bool) error {
 		}
 	}
 	return usage(err)
+}
+
+// varies reports whether h already has "Vary: Cookie" (or "Vary: *").
+func varies(h http.Header) bool {
+	for _, v := range h.Values("Vary") {
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Cookie") {
+				return true
+			}
+		}
+	}
+	return false
 }

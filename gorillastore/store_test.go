@@ -131,6 +131,7 @@ func TestDefaults(t *testing.T) {
 		assert.Contains(t, lines[0], attr)
 	}
 	assert.Equal(t, "no-store", rec.Header().Get("Cache-Control"))
+	assert.Equal(t, []string{"Cookie"}, rec.Header().Values("Vary")) // SESSIONS.md S5.7, once
 
 	_, err := gorillastore.New(nil)
 	assert.Error(t, err)
