@@ -505,12 +505,8 @@ func ownLine(l, full string, scopes []CookieScope) bool {
 	if err != nil {
 		return false
 	}
-	for _, sc := range scopes {
-		path := sc.Path
-		if path == "" {
-			path = "/"
-		}
-		if c.Path == path && strings.EqualFold(strings.TrimPrefix(c.Domain, "."), strings.TrimPrefix(sc.Domain, ".")) {
+	for _, sc := range scopes { // NewCookies made every scope's Path non-empty
+		if c.Path == sc.Path && strings.EqualFold(strings.TrimPrefix(c.Domain, "."), strings.TrimPrefix(sc.Domain, ".")) {
 			return true
 		}
 	}

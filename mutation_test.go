@@ -97,3 +97,29 @@ func TestCookiesMaxChunksFiftyIgnoresPartFifty(t *testing.T) {
 		t.Errorf("read %q, %v; want \"value\"", got, err)
 	}
 }
+
+// TestCookiesRepeatedWriteReplacesUnderItsPath: with Path "/app", a second
+// Write in one response replaces the first one's line (SESSIONS.md S5.6)
+// and keeps the application's line for s under Path "/". (Written for
+// http.go ownLine's `path == ""` -> `!=`, which compared every line with
+// Path "/"; the dead default it mutated is gone: NewCookies makes every
+// scope's Path non-empty.)
+func TestCookiesRepeatedWriteReplacesUnderItsPath(t *testing.T) {
+	s := newTestCookies(t, Config{}, CookieOptions{Path: "/app"})
+	rec := httptest.NewRecorder()
+	rec.Header().Add("Set-Cookie", "s=app; Path=/")
+	for _, v := range []string{"first", "second"} {
+		if err := s.Write(rec, nil, "s", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var paths []string
+	for _, c := range setCookies(rec) {
+		if c.Name == "s" {
+			paths = append(paths, c.Path)
+		}
+	}
+	if strings.Join(paths, " ") != "/ /app" {
+		t.Errorf("cookies s set under paths %q, want the application's under / and one under /app", paths)
+	}
+}
