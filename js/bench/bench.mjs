@@ -123,9 +123,14 @@ const joseGCM = rand(32)
 const joseCBC = rand(64)
 const authSecret = b64(rand(32))
 
+// BEFORE=<a dist/ of an earlier cookieseal> adds it as one more row (the
+// before/after comparison of issue 21); its Web entry, as it had no other.
+const before = process.env.BEFORE ? new (await import(process.env.BEFORE + '/index.js')).Codec({ secrets: [b64(rand(32))] }) : undefined
+
 const impls = {
   'cookieseal (node:crypto)': { backend: nodeBackend, seal: (v) => codec.seal(NAME, v), open: (c) => codec.open(NAME, c).value },
   'cookieseal (noble)': { backend: nobleBackend, seal: (v) => codec.seal(NAME, v), open: (c) => codec.open(NAME, c).value },
+  ...(before ? { 'cookieseal before (BEFORE)': { seal: (v) => before.seal(NAME, v), open: (c) => before.open(NAME, c).value } } : {}),
   'floor (node:crypto)': floorNode(),
   'floor (noble)': floorNoble(),
   'iron-session': { seal: (v) => sealData(v, { password, ttl: 86400 }), open: (c) => unsealData(c, { password, ttl: 86400 }) },

@@ -10,6 +10,8 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { decodeBase64url, encodeBase64url } from './base64url.js'
 
+const utf8 = new TextEncoder()
+
 export interface Backend {
   readonly name: string
   /** Writes ciphertext || 16-byte tag of plain into out (exactly plain.length + 16 bytes). key 32 bytes, nonce 24. */
@@ -19,6 +21,8 @@ export interface Backend {
   /** Strict unpadded base64url, as base64url.ts defines it. */
   decodeBase64url(s: string): Uint8Array | undefined
   encodeBase64url(b: Uint8Array): string
+  /** The length of s in UTF-8 (s without lone surrogates). */
+  utf8Length(s: string): number
 }
 
 /** Runs f with stack traces off, so that an error thrown and caught inside costs no stack walk. */
@@ -51,6 +55,7 @@ export const nobleBackend: Backend = {
   },
   decodeBase64url,
   encodeBase64url,
+  utf8Length: (s) => utf8.encode(s).length,
 }
 
 let current: Backend = nobleBackend

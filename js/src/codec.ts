@@ -121,13 +121,7 @@ function nonNegative(name: string, v: number | undefined, def: number): number {
 }
 
 function byteLength(s: string): number {
-  let n = s.length
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c >= 0x80) return encodeUTF8(s).length
-    void c
-  }
-  return n
+  return backend().utf8Length(s)
 }
 
 // Every nonce is drawn from crypto.getRandomValues when it is used, never

@@ -106,5 +106,5 @@ function works(): boolean {
 
 /** node:crypto, or noble where this runtime's node:crypto lacks ChaCha20-Poly1305 or fails the known answer. */
 export const nodeBackend: Backend = works()
-  ? { name: 'node:crypto', seal, open, decodeBase64url, encodeBase64url }
+  ? { name: 'node:crypto', seal, open, decodeBase64url, encodeBase64url, utf8Length: (s: string) => Buffer.byteLength(s, 'utf8') }
   : nobleBackend

@@ -93,7 +93,9 @@ for (const b of [nobleBackend, nodeBackend]) {
       const want = decodeBase64url(s), got = b.decodeBase64url(s)
       assert.equal(got === undefined ? 'refused' : hexOf(got), want === undefined ? 'refused' : hexOf(want), JSON.stringify(s))
       if (want) assert.equal(b.encodeBase64url(want), encodeBase64url(want))
+      assert.equal(b.utf8Length(s), new TextEncoder().encode(s).length, JSON.stringify(s))
     }
+    for (const s of ['', 'a', '\u00e9', '\u20ac', '\ud83d\ude00', '\ud800', 'x\udc00y', '\ud800\ud800']) assert.equal(b.utf8Length(s), new TextEncoder().encode(s).length, JSON.stringify(s))
   })
 }
 

@@ -12,6 +12,7 @@ of the Go benchmarks (bench/values_test.go):
 
     python -m venv venv && venv/bin/pip install -e python -r python/bench/requirements.txt
     venv/bin/python python/bench/bench.py            # ROUNDS=15 N=400 by default
+    BEFORE=../old/python/src venv/bin/python python/bench/bench.py   # plus an earlier cookieseal
 
 Each round runs every (case, implementation) for N operations, in turns, so
 that the machine's load falls on all of them alike; the report is the median
@@ -201,6 +202,25 @@ class Joserfc(Impl):
         return json.loads(self.jwe.decrypt_compact(cookie, self.key).plaintext)  # type: ignore[arg-type]
 
 
+class CookiesealBefore(Cookieseal):
+    """BEFORE=<an earlier python/src>: that cookieseal, imported under another
+    name, as one more row (the before/after comparison of issue 21)."""
+
+    name = "cookieseal before (BEFORE)"
+
+    def __init__(self, src: str) -> None:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location(
+            "cookieseal_before", os.path.join(src, "cookieseal", "__init__.py"), submodule_search_locations=[os.path.join(src, "cookieseal")]
+        )
+        assert spec and spec.loader
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["cookieseal_before"] = mod
+        spec.loader.exec_module(mod)
+        self.c = mod.Codec([mod.generate_secret()])
+
+
 def forge(cookie: str) -> str:
     """The cookie with one bit flipped near its end (the ciphertext or tag of
     every format here), same length, same alphabet."""
@@ -218,6 +238,8 @@ def main() -> None:
     rounds = int(os.environ.get("ROUNDS", "15"))
     n = int(os.environ.get("N", "400"))
     impls: list[Impl] = [Cookieseal(), Floor(), FlaskSession(), FernetJSON(), Paseto(), JWCrypto(), Joserfc()]
+    if os.environ.get("BEFORE"):
+        impls.insert(1, CookiesealBefore(os.environ["BEFORE"]))
     cells: dict[tuple[str, str], Callable[[], Any]] = {}
     lengths: dict[tuple[str, str], int] = {}
     for im in impls:
