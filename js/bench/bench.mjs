@@ -162,6 +162,13 @@ const ROUNDS = Number(process.env.ROUNDS ?? 15)
 const N = Number(process.env.N ?? 300)
 const CELLS = ['small seal', 'small open', 'cart seal', 'cart open', 'forged']
 
+// ONLY=<regex> keeps the implementations whose name matches (cookieseal
+// (node:crypto) always stays: the ratios are to it).
+if (process.env.ONLY) {
+  const keep = new RegExp(process.env.ONLY)
+  for (const name of Object.keys(impls)) if (name !== 'cookieseal (node:crypto)' && !keep.test(name)) delete impls[name]
+}
+
 // Set up every cell: check each implementation round-trips and refuses the forgery.
 const cells = []
 const lengths = {}
