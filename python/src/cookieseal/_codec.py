@@ -202,6 +202,11 @@ class Info:
     reissue: bool
     #: The header flags (0x01 DEFLATE, 0x02 typed values, 0x04 created-at).
     flags: int
+    #: True when a legacy opener (a migration from another framework's
+    #: cookie, see SessionLayer) opened it: issued_at and created_at are then
+    #: 0 and key_id "", as nothing in the old cookie can be trusted for them;
+    #: its re-issue starts both at now, as a login would.
+    legacy: bool = False
 
 
 @dataclass(frozen=True)
@@ -325,7 +330,9 @@ class Codec:
     def reseal(self, name: str, value: Any, info: Info) -> str:
         """Seal value again keeping info's issued_at and created_at: for a
         re-issue because the key rotated (the session's age does not move).
-        Typed values stay typed."""
+        Typed values stay typed. A session whose max_age or max_lifetime has
+        passed by now is not revived: ExpiredCookie (SESSIONS.md S6.6)."""
+        self._check_write_times(info.issued_at, info.created_at)
         if info.flags & FLAG_TYPED:
             return self.seal_values(name, value, issued_at=info.issued_at, created_at=info.created_at)
         return self.seal(name, value, issued_at=info.issued_at, created_at=info.created_at)
@@ -333,10 +340,25 @@ class Codec:
     def refresh(self, name: str, value: Any, info: Info) -> str:
         """Seal value again with issued_at moved to now and info's created_at
         kept: a deliberate refresh (sliding session). max_lifetime still
-        counts from created_at."""
+        counts from created_at; a created_at after now (a server whose clock
+        is ahead, within the 60 s skew) becomes now (SESSIONS.md S6.4). A
+        session whose max_lifetime has passed is not revived: ExpiredCookie
+        (S6.6)."""
+        now = self.now()
+        created = min(info.created_at, now)
+        self._check_write_times(now, created)
         if info.flags & FLAG_TYPED:
-            return self.seal_values(name, value, created_at=info.created_at)
-        return self.seal(name, value, created_at=info.created_at)
+            return self.seal_values(name, value, created_at=created)
+        return self.seal(name, value, created_at=created)
+
+    def _check_write_times(self, issued: int, created: int) -> None:
+        """ExpiredCookie when a cookie sealed now with these times would not
+        open (SESSIONS.md S6.6), counted in whole seconds as opening does."""
+        now = self.now()
+        if now - issued > self.max_age:
+            raise ExpiredCookie(f"cookieseal: session expired: older than the max age of {self.max_age}s")
+        if self.max_lifetime and now - created > self.max_lifetime:
+            raise ExpiredCookie(f"cookieseal: session expired: older than the max lifetime of {self.max_lifetime}s")
 
     def _seal_payload(
         self, name: str, payload: bytes, flags: int, issued_at: int | None, created_at: int | None, limit: int
