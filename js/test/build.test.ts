@@ -40,7 +40,7 @@ function check(file: string): void {
 const NODE_ONLY = new Set(['node-secrets.js', 'node-backend.js', 'index-node.js'])
 
 test('build: dist/ has the package files and types', () => {
-  for (const f of ['index.js', 'index.d.ts', 'node.js', 'node.d.ts', 'secrets.js', 'node-secrets.js', 'node-secrets.d.ts']) assert.ok(existsSync(JS + 'dist/' + f), f)
+  for (const f of ['index.js', 'index.d.ts', 'node.js', 'node.d.ts', 'secrets.js', 'node-secrets.js', 'node-secrets.d.ts', 'express.js', 'express.d.ts', 'hono.js', 'hono.d.ts', 'next.js', 'next.d.ts', 'session.js', 'migrate.js']) assert.ok(existsSync(JS + 'dist/' + f), f)
 })
 
 test('build: no node: import, Node built-in, require or WebAssembly in dist/ outside the Node-only files', () => {
