@@ -3,9 +3,6 @@
  * everything of index.ts, with the AEAD and base64url of cookie values on
  * node:crypto and Buffer (node-backend.ts) instead of @noble/ciphers.
  */
-import { setBackend } from './aead.js'
-import { nodeBackend } from './node-backend.js'
-
-setBackend(nodeBackend)
+import './use-node-backend.js'
 
 export * from './index.js'

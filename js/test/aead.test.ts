@@ -8,6 +8,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { execFileSync } from 'node:child_process'
 import { type Backend, nobleBackend } from '../src/aead.js'
 import { nodeBackend } from '../src/node-backend.js'
 import { decodeBase64url, encodeBase64url } from '../src/base64url.js'
@@ -105,8 +106,14 @@ test('aead: the "node" entry seals with node:crypto, the Web entry and the bundl
   assert.equal(aead.backend().name, 'noble')
   await import(new URL('index.js', dist).href)
   assert.equal(aead.backend().name, 'noble', 'importing the Web entry keeps noble')
-  await import(new URL('index-node.js', dist).href)
-  assert.equal(aead.backend().name, 'node:crypto', 'the node entry switches to node:crypto')
+  for (const m of ['node', 'express', 'hono', 'next']) await import(new URL(m + '.js', dist).href)
+  assert.equal(aead.backend().name, 'noble', 'importing the Web subpath entries keeps noble')
+  // Each entry of the node condition, alone in a fresh process, switches to node:crypto.
+  for (const entry of ['index-node.js', 'node-node.js', 'express-node.js', 'hono-node.js', 'next-node.js']) {
+    const src = `const a = await import(${JSON.stringify(new URL('aead.js', dist).href)}); await import(${JSON.stringify(new URL(entry, dist).href)}); console.log(a.backend().name)`
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', src], { encoding: 'utf8' }).trim()
+    assert.equal(out, 'node:crypto', entry)
+  }
   const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { exports: Record<string, Record<string, string>> }
   assert.equal(pkg.exports['.']!.node, './dist/index-node.js')
   const bundle = readFileSync(fileURLToPath(new URL('../../build/cookieseal.bundle.js', import.meta.url)), 'utf8')
