@@ -393,7 +393,10 @@ func (s *Cookies) maxAgeAttr() int {
 // was split) into dst, which must be a non-nil pointer, as Codec.DecodeInfo
 // does. A request without the cookie gets http.ErrNoCookie; a bad cookie
 // gets one of the codec's errors (ErrInvalid, ErrExpired, ErrUnknownKey,
-// ErrTooLarge). On any error dst is left as it was. Read writes nothing.
+// ErrTooLarge), or, with CookieOptions.Revocations, ErrRevoked for a session
+// the list refuses (checked before dst changes, so a revoked session never
+// reaches the handler or a re-issue). On any error dst is left as it was.
+// Read writes nothing.
 //
 // When the returned Info has Reissue set, the handler judges the session
 // first (revoked? issued before the last password change?) and, only if it

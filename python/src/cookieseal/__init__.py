@@ -41,9 +41,11 @@ from ._errors import (
     CookieTooLarge,
     ExpiredCookie,
     InvalidCookie,
+    RevokedSession,
     UnknownKey,
     UnsupportedValue,
 )
+from ._revoke import MemoryRevocations, Revocations
 from ._values import (
     Duration,
     Float32,
@@ -70,6 +72,9 @@ from ._values import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "MemoryRevocations",
+    "Revocations",
+    "RevokedSession",
     "Codec",
     "Info",
     "generate_secret",

@@ -41,6 +41,7 @@ from . import _chunks, _json
 from ._codec import DEFAULT_MAX_AGE, Codec, Info
 from ._errors import ConfigError, CookiesealError
 from ._session import Read, SessionLayer
+from ._revoke import Revocations
 
 __all__ = ["SealedSessionMiddleware", "SealedSession", "refuse_session", "renew_session"]
 
@@ -52,6 +53,7 @@ class SealedSession(dict):  # type: ignore[type-arg]
     error: CookiesealError | None = None
     refused = False
     renewed = False
+    subject = ""
     cleared = False
 
     def refuse(self) -> None:
@@ -59,10 +61,13 @@ class SealedSession(dict):  # type: ignore[type-arg]
         then not re-issued or refreshed (a change is still written)."""
         self.refused = True
 
-    def renew(self) -> None:
+    def renew(self, subject: str = "") -> None:
         """Start a new session holding the current values (login): sealed
-        with issued-at = created-at = now, whatever was read."""
+        with issued-at = created-at = now and a new session ID, whatever was
+        read; subject is the user ID that a revocation list can name
+        (SESSIONS.md S9), "" for none."""
         self.renewed = True
+        self.subject = subject
 
     def clear(self) -> None:
         """Empty the session. Saved empty, it deletes the cookie (logout);
@@ -95,7 +100,8 @@ class SealedSessionMiddleware:
     only (no Secure, so no prefix). ``legacy_scopes`` lists (domain, path)
     pairs under which an earlier deployment set the same name; every write
     and delete expires the cookie there first. ``on_error`` is called with
-    every error reported (also logged to the "cookieseal" logger)."""
+    every error reported (also logged to the "cookieseal" logger). ``revocations``
+    is a revocation list asked on every read (SESSIONS.md S9)."""
 
     def __init__(
         self,
@@ -114,6 +120,7 @@ class SealedSessionMiddleware:
         max_header_bytes: int = _chunks.DEFAULT_MAX_HEADER_BYTES,
         legacy_scopes: Iterable[Any] = (),
         on_error: Callable[[CookiesealError], None] | None = None,
+        revocations: Revocations | None = None,
     ) -> None:
         if (codec is None) == (secrets is None):
             raise ConfigError("cookieseal: give SealedSessionMiddleware either secrets or a codec")
@@ -133,6 +140,7 @@ class SealedSessionMiddleware:
             insecure=not https_only,
             same_site=same_site,
             on_error=on_error,
+            revocations=revocations,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -171,6 +179,7 @@ class SealedSessionMiddleware:
             renew=bool(getattr(session, "renewed", False)) or (cleared and bool(data)),
             refused=bool(getattr(session, "refused", False)),
             status=int(message.get("status", 200)),
+            subject=str(getattr(session, "subject", "")),
         )
         if not cookies:
             return
