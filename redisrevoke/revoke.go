@@ -131,7 +131,7 @@ func (l *List) Revoked(ctx context.Context, info cookieseal.Info) (bool, error) 
 	if info.SessionID == "" && info.Subject == "" {
 		return false, nil
 	}
-	key := info.SessionID + "\x00" + info.Subject
+	key := info.SessionID + "\x00" + info.Subject + "\x00" + strconv.FormatInt(info.CreatedAt.Unix(), 10)
 	now := l.o.Now()
 	l.mu.Lock()
 	l.checks++
