@@ -167,13 +167,12 @@ func TestRedisDown(t *testing.T) {
 	}
 	// Through Cookies: fail closed is ErrRevoked.
 	codec, _ := cookieseal.New(cookieseal.Config{Secrets: []string{cookieseal.GenerateSecret()}})
-	w := httptest.NewRecorder()
 	for _, l := range []*redisrevoke.List{open, closed} {
 		ck, err := cookieseal.NewCookies(codec, cookieseal.CookieOptions{Revocations: l, Insecure: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		w = httptest.NewRecorder()
+		w := httptest.NewRecorder()
 		if err := ck.Login(w, nil, "s", map[string]any{"u": 1}, "dave"); err != nil {
 			t.Fatal(err)
 		}
