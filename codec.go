@@ -203,6 +203,7 @@ type Codec struct {
 	legacy      []Decoder
 	json        JSON // nil functions: encoding/json
 	sessionIDs  bool
+	started     time.Time // when New made it, for KeyUsage.RetireAfter
 
 	ring *atomic.Pointer[keyring] // shared with the codecs WithMaxAge makes
 }
@@ -263,6 +264,7 @@ func New(cfg Config) (*Codec, error) {
 	if c.now == nil {
 		c.now = time.Now
 	}
+	c.started = c.now()
 	if err := c.SetSecrets(cfg.Secrets); err != nil {
 		return nil, err
 	}
@@ -280,6 +282,9 @@ func (c *Codec) SetSecrets(secrets []string) error {
 			return err
 		}
 		if c.ring.CompareAndSwap(old, r) {
+			if old != nil && old.keys[0] != r.keys[0] {
+				old.keys[0].demoted.Store(c.now().UnixNano())
+			}
 			return nil
 		}
 	}
@@ -530,6 +535,8 @@ func (c *Codec) encode(name string, value any, limit int, t sealTimes) (string, 
 	if err != nil {
 		return "", fmt.Errorf("cookieseal: sealing: %w", err)
 	}
+	k.sealed.Add(1)
+	k.lastSealed.Store(c.now().UnixNano())
 	s.out = base64.RawURLEncoding.AppendEncode(s.out[:0], sealed)
 	return string(s.out), nil
 }
