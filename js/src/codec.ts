@@ -127,6 +127,18 @@ export interface KeyUsage {
   opened: number
   /** When it last opened one, milliseconds since the epoch; 0 if never. */
   lastOpened: number
+  /** Cookies it sealed since the codec was made. */
+  sealed: number
+  /** When it last sealed one, ms since the epoch; 0 if never. */
+  lastSealed: number
+  /**
+   * For a key that no longer seals: the time (ms since the epoch) after which
+   * no cookie this process sealed with it can open: its last seal, or when it
+   * stopped sealing or the codec was made (another process may have sealed
+   * with it until then), whichever is latest, plus maxAge and 60 s. 0 for
+   * the sealing key. Across a fleet the latest of every process counts.
+   */
+  retireAfter: number
 }
 
 function nonNegative(name: string, v: number | undefined, def: number): number {
@@ -173,6 +185,7 @@ export class Codec {
   readonly compress: boolean
   readonly sessionIds: boolean
   readonly #now: () => number
+  readonly #started: number
   #ring: Key[]
 
   constructor(options: CodecOptions) {
@@ -186,6 +199,7 @@ export class Codec {
     this.sessionIds = options.sessionIds === true
     this.#now = options.now ?? Date.now
     this.#ring = buildRing(options.secrets)
+    this.#started = this.#now()
   }
 
   /** Replaces the keyring (first seals, every one opens). Counters survive for keys that stay. A refused list leaves the ring as it was. */
@@ -193,7 +207,11 @@ export class Codec {
     const ring = buildRing(secrets)
     for (const k of ring) {
       const old = this.#ring.find((o) => o.id === k.id)
-      if (old) { k.opened = old.opened; k.lastOpened = old.lastOpened }
+      if (old) Object.assign(k, { opened: old.opened, lastOpened: old.lastOpened, sealed: old.sealed, lastSealed: old.lastSealed, demoted: old.demoted })
+    }
+    if (this.#ring[0]!.id !== ring[0]!.id) {
+      const was = ring.find((k) => k.id === this.#ring[0]!.id)
+      if (was) was.demoted = this.#now()
     }
     this.#ring = ring
   }
@@ -205,7 +223,15 @@ export class Codec {
 
   /** Usage of every key of the ring, the sealing key first. Only successful opens count. */
   keyUsage(): KeyUsage[] {
-    return this.#ring.map((k, i) => ({ keyId: k.idHex, primary: i === 0, opened: k.opened, lastOpened: k.lastOpened }))
+    return this.#ring.map((k, i) => ({
+      keyId: k.idHex,
+      primary: i === 0,
+      opened: k.opened,
+      lastOpened: k.lastOpened,
+      sealed: k.sealed,
+      lastSealed: k.lastSealed,
+      retireAfter: i === 0 ? 0 : Math.max(k.lastSealed, k.demoted, this.#started) + (this.maxAge + MAX_CLOCK_SKEW) * 1000,
+    }))
   }
 
   /** Now in whole Unix seconds (the clock truncated). */
@@ -293,6 +319,8 @@ export class Codec {
       body,
       name,
     })
+    k.sealed++
+    k.lastSealed = this.#now()
     return encodeBase64url(raw)
   }
 

@@ -143,6 +143,27 @@ class Info:
 
 
 @dataclass(frozen=True)
+class KeyUsage:
+    """How much one key of the ring is used (Codec.key_usage). Times are Unix
+    seconds, 0 for never."""
+
+    key_id: str
+    #: This key seals new cookies.
+    primary: bool
+    #: Cookies it opened, and when it last opened one.
+    opened: int
+    last_opened: float
+    #: Cookies it sealed, and when it last sealed one.
+    sealed: int
+    last_sealed: float
+    #: For a key that no longer seals: the time after which no cookie this
+    #: process sealed with it can open (its last seal, or when it stopped
+    #: sealing or the codec was made, whichever is latest, plus max_age and
+    #: 60 s). 0 for the sealing key. Across a fleet, the latest counts.
+    retire_after: float
+
+
+@dataclass(frozen=True)
 class _Key:
     key_id: str
     key_id_int: int
@@ -193,7 +214,7 @@ class Codec:
     opens. Times are in seconds.
     """
 
-    __slots__ = ("_ring", "max_age", "max_lifetime", "refresh_age", "max_length", "max_payload", "compress", "session_ids", "_now")
+    __slots__ = ("_ring", "max_age", "max_lifetime", "refresh_age", "max_length", "max_payload", "compress", "session_ids", "_now", "_usage", "_started")
 
     def __init__(
         self,
@@ -228,6 +249,9 @@ class Codec:
         #: session without one when it is sealed again): 17 bytes of plaintext.
         self.session_ids = bool(session_ids)
         self._now = now or time.time
+        self._started = self._now()
+        #: Usage per key ID: [opened, last_opened, sealed, last_sealed, demoted].
+        self._usage: dict[str, list[float]] = {}
 
     def __repr__(self) -> str:
         return (
@@ -242,8 +266,28 @@ class Codec:
         return tuple(k.key_id for k in self._ring)
 
     def set_secrets(self, secrets: Sequence[str]) -> None:
-        """Replace the ring (an atomic swap); a refused list leaves it as it was."""
-        self._ring = _build_ring(secrets)
+        """Replace the ring (an atomic swap); a refused list leaves it as it was.
+        Usage counts survive for keys that stay."""
+        ring = _build_ring(secrets)
+        old = self._ring[0].key_id
+        self._ring = ring
+        if ring[0].key_id != old and old in self._usage:
+            self._usage[old][4] = self._now()
+
+    def _used(self, key_id: str, slot: int) -> None:
+        u = self._usage.setdefault(key_id, [0, 0, 0, 0, 0])
+        u[slot] += 1
+        u[slot + 1] = self._now()
+
+    def key_usage(self) -> list[KeyUsage]:
+        """Usage of every key of the ring, the sealing key first (see
+        KeyUsage; retire_after is the retirement report of SESSIONS.md S7.5)."""
+        out = []
+        for i, k in enumerate(self._ring):
+            u = self._usage.get(k.key_id, [0, 0, 0, 0, 0])
+            retire = 0.0 if i == 0 else max(u[3], u[4], self._started) + self.max_age + MAX_CLOCK_SKEW
+            out.append(KeyUsage(k.key_id, i == 0, int(u[0]), u[1], int(u[2]), u[3], retire))
+        return out
 
     def now(self) -> int:
         """The codec's clock, truncated to whole seconds."""
@@ -390,6 +434,7 @@ class Codec:
         header = bytes([VERSION]) + _U32.pack(k.key_id_int) + bytes([flags])
         ad = header + _U32.pack(len(name_b)) + name_b
         sealed = crypto_aead_xchacha20poly1305_ietf_encrypt(times + body, ad, nonce, k.key)
+        self._used(k.key_id, 2)
         return encode_base64url(header + nonce + sealed)
 
     # --- opening ------------------------------------------------------------
@@ -412,7 +457,8 @@ class Codec:
         payload, info = self._open(name, cookie, limit)
         tree = self._parse(payload, info.flags, tokens=bool(info.flags & FLAG_TYPED))
         if info.flags & FLAG_TYPED:
-            return self._typed(tree), info
+            tree = self._typed(tree)
+        self._used(info.key_id, 0)
         return tree, info
 
     def open_values(self, name: str, cookie: str) -> tuple[_values.Map, Info]:
@@ -424,11 +470,14 @@ class Codec:
         payload, info = self._open(name, cookie, limit)
         tree = self._parse(payload, info.flags)
         if info.flags & FLAG_TYPED:
-            return self._typed(tree), info
-        try:
-            return _values.from_plain(tree), info
-        except _json.JSONError as e:
-            raise InvalidCookie(f"cookieseal: invalid cookie: {e}") from None
+            m = self._typed(tree)
+        else:
+            try:
+                m = _values.from_plain(tree)
+            except _json.JSONError as e:
+                raise InvalidCookie(f"cookieseal: invalid cookie: {e}") from None
+        self._used(info.key_id, 0)
+        return m, info
 
     def open_raw(self, name: str, cookie: str) -> tuple[bytes, Info]:
         """The payload exactly as sealed (JSON bytes, after inflating), after
@@ -437,6 +486,7 @@ class Codec:
         tree = self._parse(payload, info.flags, tokens=bool(info.flags & FLAG_TYPED))
         if info.flags & FLAG_TYPED:
             self._typed(tree)
+        self._used(info.key_id, 0)
         return payload, info
 
     @staticmethod
