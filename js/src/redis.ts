@@ -12,6 +12,9 @@
  * The client is the application's: node-redis (`redis` on npm, an optional
  * peer dependency) or anything with its mGet and eval. This file imports no
  * package. Checks answer with a Promise: read sessions with readAsync.
+ * Create the client with `disableOfflineQueue: true`: otherwise, while
+ * Redis is away, node-redis queues commands and runs them when it returns,
+ * so a revocation reported as failed would take effect later.
  */
 import type { Info } from './codec.js'
 import type { Revocations } from './revoke.js'

@@ -65,7 +65,7 @@ async function startRedis(): Promise<Redis> {
 }
 
 async function client(r: Redis) {
-  const c = createClient({ socket: { host: '127.0.0.1', port: r.port, reconnectStrategy: () => 50 } })
+  const c = createClient({ disableOfflineQueue: true, socket: { host: '127.0.0.1', port: r.port, reconnectStrategy: () => 50 } })
   c.on('error', () => {})
   await c.connect()
   return c

@@ -1,5 +1,7 @@
 // Package redistest starts Debian's redis-server on a free loopback port
-// for tests, and stops and restarts it.
+// for tests, and stops and restarts it. Its data survives a restart, as a
+// production Redis's does: an append-only file, written before each reply
+// (the kernel keeps it when the process is killed).
 package redistest
 
 import (
@@ -49,7 +51,7 @@ func Start(t testing.TB) *Server {
 // Restart starts the server again on the same port (after Stop).
 func (s *Server) Restart() error {
 	s.cmd = exec.Command("redis-server", "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", s.dir, "--enable-debug-command", "yes", "--loglevel", "warning")
+		"--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", s.dir, "--enable-debug-command", "yes", "--loglevel", "warning")
 	s.cmd.Stdout, s.cmd.Stderr = nil, nil // its log: warnings about overcommit, not ours
 	if err := s.cmd.Start(); err != nil {
 		return err
