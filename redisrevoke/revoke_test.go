@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -241,6 +243,7 @@ func TestMemoryBound(t *testing.T) {
 	l := redisrevoke.New(rc, redisrevoke.Options{CacheSize: 100, CacheTTL: time.Hour})
 	until := time.Now().Add(time.Second)
 	const n = 5000
+	before := usedMemory(t, rc)
 	for i := range n {
 		if err := l.RevokeSession(ctx, fmt.Sprintf("%032x", i), until); err != nil {
 			t.Fatal(err)
@@ -249,6 +252,7 @@ func TestMemoryBound(t *testing.T) {
 	if size, err := rc.DBSize(ctx).Result(); err != nil || size != n {
 		t.Fatalf("DBSIZE %d (%v), want %d", size, err, n)
 	}
+	t.Logf("%d session entries: %d bytes of Redis memory (%d each)", n, usedMemory(t, rc)-before, (usedMemory(t, rc)-before)/n)
 	for i := range 1000 {
 		l.Revoked(ctx, info(fmt.Sprintf("%032x", n+i), "", time.Now()))
 	}
@@ -274,4 +278,23 @@ func TestMemoryBound(t *testing.T) {
 	if size, err := rc.DBSize(ctx).Result(); err != nil || size != 0 {
 		t.Errorf("DBSIZE %d (%v) after every entry ended, want 0", size, err)
 	}
+}
+
+// usedMemory is Redis's used_memory, in bytes.
+func usedMemory(t *testing.T, rc *redis.Client) int64 {
+	info, err := rc.Info(context.Background(), "memory").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatal("no used_memory in INFO memory")
+	return 0
 }
