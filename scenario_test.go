@@ -430,7 +430,7 @@ func runCookiesScenario(t *testing.T, k scnCase) {
 		t.Fatalf("unknown prefix %q", c.Prefix)
 	}
 	for _, l := range c.LegacyScopes {
-		opts.LegacyScopes = append(opts.LegacyScopes, CookieScope{Domain: l.Domain, Path: l.Path})
+		opts.LegacyScopes = append(opts.LegacyScopes, CookieScope(l))
 	}
 	cookies, err := NewCookies(codec, opts)
 	if err != nil {

@@ -193,8 +193,9 @@ const minLength = 256
 // cookieseal.DefaultMaxChunks (10), and more than 50 counts as 50. Only
 // MaxLength past one cookie makes sessions of several parts. The store
 // reads a session of up to MaxParts parts and refuses one of more with
-// ErrTooLarge: lower it on every server first and wait one MaxAge before
-// relying on it (SESSIONS.md S4.7).
+// ErrTooLarge, so lowering it logs out sessions of more parts: lower
+// MaxLength first (it binds Save only, so no new session takes more parts)
+// and MaxParts one MaxAge later (SESSIONS.md S4.7).
 func (s *Store) MaxParts(n int) {
 	switch {
 	case n <= 0:

@@ -78,7 +78,7 @@ def server(tmp_path: Any) -> Iterator[Server]:
 
 
 def info(sid: str, subject: str, created: int) -> Info:
-    return Info(created, created, "00000000", False, 0x08, sid, subject)
+    return Info(created, created, "00000000", False, 0x08, session_id=sid, subject=subject)
 
 
 def test_layout_and_another_server(server: Server) -> None:

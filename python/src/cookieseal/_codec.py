@@ -135,6 +135,11 @@ class Info:
     #: The header flags (0x01 DEFLATE, 0x02 typed values, 0x04 created-at,
     #: 0x08 session identity).
     flags: int
+    #: True when a legacy opener (a migration from another framework's
+    #: cookie, see SessionLayer) opened it: issued_at and created_at are then
+    #: 0 and key_id "", as nothing in the old cookie can be trusted for them;
+    #: its re-issue starts both at now, as a login would.
+    legacy: bool = False
     #: The session's random ID, 32 lowercase hex digits, fixed at login and
     #: kept by every re-issue; "" when the cookie carries none.
     session_id: str = ""
@@ -341,7 +346,10 @@ class Codec:
     def reseal(self, name: str, value: Any, info: Info) -> str:
         """Seal value again keeping info's issued_at, created_at and session
         identity: for a re-issue because the key rotated (the session's age
-        does not move). Typed values stay typed."""
+        does not move). Typed values stay typed. A session whose max_age or
+        max_lifetime has passed by now is not revived: ExpiredCookie
+        (SESSIONS.md S6.6)."""
+        self._check_write_times(info.issued_at, info.created_at)
         kw = {"issued_at": info.issued_at, "created_at": info.created_at, "session_id": info.session_id or None, "subject": info.subject}
         if info.flags & FLAG_TYPED:
             return self.seal_values(name, value, **kw)  # type: ignore[arg-type]
@@ -350,10 +358,26 @@ class Codec:
     def refresh(self, name: str, value: Any, info: Info) -> str:
         """Seal value again with issued_at moved to now and info's created_at
         and session identity kept: a deliberate refresh (sliding session).
-        max_lifetime still counts from created_at."""
+        max_lifetime still counts from created_at; a created_at after now (a
+        server whose clock is ahead, within the 60 s skew) becomes now
+        (SESSIONS.md S6.4). A session whose max_lifetime has passed is not
+        revived: ExpiredCookie (S6.6)."""
+        now = self.now()
+        created = min(info.created_at, now)
+        self._check_write_times(now, created)
+        sid = info.session_id or None
         if info.flags & FLAG_TYPED:
-            return self.seal_values(name, value, created_at=info.created_at, session_id=info.session_id or None, subject=info.subject)
-        return self.seal(name, value, created_at=info.created_at, session_id=info.session_id or None, subject=info.subject)
+            return self.seal_values(name, value, created_at=created, session_id=sid, subject=info.subject)
+        return self.seal(name, value, created_at=created, session_id=sid, subject=info.subject)
+
+    def _check_write_times(self, issued: int, created: int) -> None:
+        """ExpiredCookie when a cookie sealed now with these times would not
+        open (SESSIONS.md S6.6), counted in whole seconds as opening does."""
+        now = self.now()
+        if now - issued > self.max_age:
+            raise ExpiredCookie(f"cookieseal: session expired: older than the max age of {self.max_age}s")
+        if self.max_lifetime and now - created > self.max_lifetime:
+            raise ExpiredCookie(f"cookieseal: session expired: older than the max lifetime of {self.max_lifetime}s")
 
     def _identity(self, session_id: str | None, subject: str) -> bytes | None:
         """The identity block of flag 0x08 (SPEC 3.1), or None for none."""
@@ -584,7 +608,7 @@ class Codec:
         elif len(body) > self.max_payload:
             raise CookieTooLarge(f"cookieseal: value is {len(body)} bytes of JSON, limit {self.max_payload}")
         reissue = key is not ring[0] or (self.refresh_age > 0 and age >= self.refresh_age)
-        return body, Info(issued_at, created_at, key.key_id, reissue, flags, session_id, subject)
+        return body, Info(issued_at, created_at, key.key_id, reissue, flags, session_id=session_id, subject=subject)
 
     def _inflate(self, data: bytes) -> bytes:
         """Inflate one complete raw DEFLATE stream of at most max_payload
