@@ -385,10 +385,16 @@ class SessionStore(SessionBase):
         now = layer.codec.now()
         if self.renewed or info is None or info.legacy:
             created = now
+            # A new session: a new ID when a subject or a revocation list asks for one (S9.1).
+            sid = "new" if self.subject or layer.revocations is not None else None
+            subject = self.subject
         else:
             created = min(info.created_at, now)
+            sid = info.session_id or ("new" if layer.revocations is not None else None)
+            subject = info.subject
         full = layer.full_name
-        self._session_key = layer.codec._seal_plain(full, data, now, created, len(full) + 1 + layer.max_parts * layer.codec.max_length)
+        ident = layer.codec._identity(sid, subject)
+        self._session_key = layer.codec._seal_plain(full, data, now, created, len(full) + 1 + layer.max_parts * layer.codec.max_length, ident)
         self.modified = True
 
     async def asave(self, must_create: bool = False) -> None:
