@@ -211,8 +211,11 @@ func TestKeyUsageCounts(t *testing.T) {
 	requireClass(t, c.Decode("other", s, &out), ErrInvalid) // failures do not count
 	u := c.KeyUsage()
 	require.Len(t, u, 2)
-	assert.Equal(t, KeyUsage{ID: c.KeyIDs()[0], Primary: true, Opened: 3, LastOpened: u[0].LastOpened}, u[0])
-	assert.Equal(t, KeyUsage{ID: c.KeyIDs()[1]}, u[1])
+	assert.Equal(t, KeyUsage{ID: c.KeyIDs()[0], Primary: true, Opened: 3, LastOpened: u[0].LastOpened, Sealed: 1, LastSealed: u[0].LastSealed}, u[0])
+	assert.True(t, u[0].LastSealed.Equal(t0))
+	// Never sealed here: it retires MaxAge (and the skew) after the codec was made.
+	assert.Equal(t, KeyUsage{ID: c.KeyIDs()[1], RetireAfter: u[1].RetireAfter}, u[1])
+	assert.True(t, u[1].RetireAfter.Equal(t0.Add(c.MaxAge()+MaxClockSkew)), u[1].RetireAfter)
 	assert.True(t, u[0].LastOpened.Equal(t0.Add(time.Minute)))
 
 	// A kept secret keeps its counts across SetSecrets.

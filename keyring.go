@@ -29,6 +29,9 @@ type key struct {
 
 	opened     atomic.Uint64 // cookies this key opened successfully
 	lastOpened atomic.Int64  // Unix nanoseconds of the last one, 0 if never
+	sealed     atomic.Uint64 // cookies this key sealed
+	lastSealed atomic.Int64  // Unix nanoseconds of the last one, 0 if never
+	demoted    atomic.Int64  // Unix nanoseconds when it last stopped sealing, 0 if never
 }
 
 // keyring is an immutable list of keys: keys[0] seals, every key opens.
@@ -114,6 +117,16 @@ type KeyUsage struct {
 	Primary    bool      // this key seals new cookies
 	Opened     uint64    // cookies it opened since the codec was made
 	LastOpened time.Time // zero if it never opened one
+	Sealed     uint64    // cookies it sealed since the codec was made
+	LastSealed time.Time // zero if it never sealed one here
+	// RetireAfter is, for a key that no longer seals, the time after which
+	// no cookie this process sealed with it can open: the last time it
+	// sealed or stopped sealing here (at least when the codec was made,
+	// since another process may have sealed with it until then), plus
+	// MaxAge and MaxClockSkew. Zero for the sealing key. Across a fleet,
+	// the latest RetireAfter of every process counts; the CLI's "keys"
+	// command gives the same from the secrets file's activate= times.
+	RetireAfter time.Time
 }
 
 // KeyUsage returns the usage of every key in the ring, the sealing key
@@ -125,9 +138,16 @@ func (c *Codec) KeyUsage() []KeyUsage {
 	r := c.ring.Load()
 	out := make([]KeyUsage, len(r.keys))
 	for i, k := range r.keys {
-		out[i] = KeyUsage{ID: k.id, Primary: i == 0, Opened: k.opened.Load()}
+		out[i] = KeyUsage{ID: k.id, Primary: i == 0, Opened: k.opened.Load(), Sealed: k.sealed.Load()}
 		if ns := k.lastOpened.Load(); ns != 0 {
 			out[i].LastOpened = time.Unix(0, ns)
+		}
+		if ns := k.lastSealed.Load(); ns != 0 {
+			out[i].LastSealed = time.Unix(0, ns)
+		}
+		if i > 0 {
+			last := max(k.lastSealed.Load(), k.demoted.Load(), c.started.UnixNano())
+			out[i].RetireAfter = time.Unix(0, last).Add(c.maxAge + MaxClockSkew)
 		}
 	}
 	return out

@@ -73,6 +73,8 @@ type Reloader struct {
 	next    [sha256.Size]byte // content seen by the last read, not yet settled
 	mode    fs.FileMode       // permission bits of the file last read
 	warned  fs.FileMode       // mode last reported by Run, 0 if none
+	entries []SecretEntry     // of the content applied, for activation times
+	first   string            // the sealing secret last applied
 
 	read func(path string) ([]byte, fs.FileMode, error) // readSecretsFileMode unless a test sets it
 }
@@ -180,7 +182,7 @@ func (r *Reloader) poll() (changed bool, err error) {
 	sum := sha256.Sum256(b)
 	if r.seen && sum == r.sum {
 		r.pending = false
-		return hadReadErr, r.err
+		return r.activate() || hadReadErr, r.err
 	}
 	if !r.pending || sum != r.next {
 		r.pending, r.next = true, sum // seen once: wait for a second read
@@ -198,7 +200,11 @@ func (r *Reloader) apply(content []byte) error {
 	refused := func(err error) error {
 		return fmt.Errorf("cookieseal: secrets file %s refused, keeping the current keys: %w", r.path, err)
 	}
-	secrets, err := ParseSecretsFile(string(content))
+	entries, err := ParseSecretsFileEntries(string(content))
+	if err != nil {
+		return refused(err)
+	}
+	secrets, err := RingOrder(entries, r.codec.now())
 	if err != nil {
 		return refused(err)
 	}
@@ -216,7 +222,26 @@ func (r *Reloader) apply(content []byte) error {
 		return refused(err)
 	}
 	r.loaded = true
+	r.entries, r.first = entries, secrets[0]
 	return nil
+}
+
+// activate puts first, once its activate= time has come, the secret that
+// the settled content says should seal now (SESSIONS.md S7.5), and reports
+// whether it changed the ring. The file need not change: every poll checks.
+func (r *Reloader) activate() bool {
+	if r.err != nil || len(r.entries) == 0 {
+		return false
+	}
+	secrets, err := RingOrder(r.entries, r.codec.now())
+	if err != nil || secrets[0] == r.first {
+		return false
+	}
+	if r.codec.SetSecrets(secrets) != nil {
+		return false
+	}
+	r.first = secrets[0]
+	return true
 }
 
 // keepsAKey reports whether one of secrets is in the codec's ring.

@@ -43,6 +43,7 @@ type scnCase struct {
 	HeaderPieces []scnPiece     `json:"header_pieces"`
 	Action       string         `json:"action"`
 	Values       map[string]any `json:"values"`
+	Subject      string         `json:"subject"`
 	WriteNow     int64          `json:"write_now"`
 	Expect       scnExpect      `json:"expect"`
 }
@@ -50,16 +51,47 @@ type scnCase struct {
 // scnConfig is a case's configuration; absent fields take the defaults of
 // S1, SPEC.md and S8 (scnDefaults).
 type scnConfig struct {
-	Name           string     `json:"name"`
-	Prefix         string     `json:"prefix"`
-	Secrets        []string   `json:"secrets"`
-	MaxAge         int64      `json:"max_age"`
-	MaxLifetime    int64      `json:"max_lifetime"`
-	RefreshAge     int64      `json:"refresh_age"`
-	MaxParts       int        `json:"max_parts"`
-	MaxHeaderBytes int        `json:"max_header_bytes"`
-	LegacyScopes   []scnScope `json:"legacy_scopes"`
-	Insecure       bool       `json:"insecure"`
+	Name           string          `json:"name"`
+	Prefix         string          `json:"prefix"`
+	Secrets        []string        `json:"secrets"`
+	MaxAge         int64           `json:"max_age"`
+	MaxLifetime    int64           `json:"max_lifetime"`
+	RefreshAge     int64           `json:"refresh_age"`
+	MaxParts       int             `json:"max_parts"`
+	MaxHeaderBytes int             `json:"max_header_bytes"`
+	LegacyScopes   []scnScope      `json:"legacy_scopes"`
+	Insecure       bool            `json:"insecure"`
+	Revocations    *scnRevocations `json:"revocations"`
+}
+
+// scnRevocations is a case's revocation list (S9).
+type scnRevocations struct {
+	Sessions []string `json:"sessions"`
+	Subjects []struct {
+		Subject string `json:"subject"`
+		Before  int64  `json:"before"`
+	} `json:"subjects"`
+}
+
+// scnList is the case's revocation list as a MemoryRevocations, its
+// entries kept past the case's clocks.
+func scnList(t *testing.T, r *scnRevocations) Revocations {
+	if r == nil {
+		return nil
+	}
+	m := NewMemoryRevocations(nil)
+	forever := time.Now().Add(24 * time.Hour)
+	for _, id := range r.Sessions {
+		if err := m.RevokeSession(t.Context(), id, forever); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, e := range r.Subjects {
+		if err := m.RevokeSubject(t.Context(), e.Subject, time.Unix(e.Before, 0), forever); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
 }
 
 type scnScope struct {
@@ -78,6 +110,8 @@ type scnExpect struct {
 	IssuedAt   int64          `json:"issued_at"`
 	CreatedAt  int64          `json:"created_at"`
 	KeyID      string         `json:"key_id"`
+	SessionID  string         `json:"session_id"`
+	Subject    string         `json:"subject"`
 	Write      string         `json:"write"`
 	Error      string         `json:"error"`
 	Sealed     *scnSealed     `json:"sealed"`
@@ -90,6 +124,8 @@ type scnSealed struct {
 	CreatedAt int64          `json:"created_at"`
 	KeyID     string         `json:"key_id"`
 	Parts     int            `json:"parts"`
+	SessionID string         `json:"session_id"` // "new": a new random one
+	Subject   string         `json:"subject"`
 }
 
 type scnSetCookie struct {
@@ -181,6 +217,8 @@ func scnClass(err error) string {
 		return "unknown_key"
 	case errors.Is(err, ErrTooLarge):
 		return "too_large"
+	case errors.Is(err, ErrRevoked):
+		return "revoked"
 	}
 	return fmt.Sprintf("unclassified (%v)", err)
 }
@@ -232,6 +270,9 @@ func scnCheck(t *testing.T, k scnCase, full string, resp scnResponse, reopen fun
 		}
 		if got := resp.read.info; got.IssuedAt.Unix() != e.IssuedAt || got.CreatedAt.Unix() != e.CreatedAt || got.KeyID.String() != e.KeyID {
 			t.Errorf("read issued %d created %d key %s, want %d %d %s", got.IssuedAt.Unix(), got.CreatedAt.Unix(), got.KeyID, e.IssuedAt, e.CreatedAt, e.KeyID)
+		}
+		if got := resp.read.info; got.SessionID != e.SessionID || got.Subject != e.Subject {
+			t.Errorf("read session ID %q subject %q, want %q %q", got.SessionID, got.Subject, e.SessionID, e.Subject)
 		}
 	} else if m, ok := resp.read.session.(map[string]any); !ok && resp.read.session != nil || len(m) > 0 {
 		t.Errorf("the handler got session %v from a %s read, want an empty one", resp.read.session, resp.read.outcome)
@@ -315,8 +356,31 @@ func scnCheck(t *testing.T, k scnCase, full string, resp scnResponse, reopen fun
 		if back.info.IssuedAt.Unix() != s.IssuedAt || back.info.CreatedAt.Unix() != s.CreatedAt || back.info.KeyID.String() != s.KeyID {
 			t.Errorf("sealed issued %d created %d key %s, want %d %d %s", back.info.IssuedAt.Unix(), back.info.CreatedAt.Unix(), back.info.KeyID, s.IssuedAt, s.CreatedAt, s.KeyID)
 		}
+		scnCheckSealedID(t, s, back.info.SessionID, back.info.Subject, resp.read.info.SessionID)
 	default:
 		t.Fatalf("unknown expected write %q", e.Write)
+	}
+}
+
+// scnCheckSealedID checks the identity of a sealed session against the
+// case (S8): none, the one read, or "new": 32 hex digits other than the
+// ID of the session read (read; a revoked read's ID is not seen).
+func scnCheckSealedID(t *testing.T, s *scnSealed, sid, subject, read string) {
+	t.Helper()
+	if subject != s.Subject {
+		t.Errorf("sealed subject %q, want %q", subject, s.Subject)
+	}
+	if s.SessionID != "new" {
+		if sid != s.SessionID {
+			t.Errorf("sealed session ID %q, want %q", sid, s.SessionID)
+		}
+		return
+	}
+	if len(sid) != 32 || strings.Trim(sid, "0123456789abcdef") != "" {
+		t.Errorf("sealed session ID %q, want a new one of 32 hex digits", sid)
+	}
+	if sid == read {
+		t.Errorf("sealed session ID %q is the one read, want a new one", sid)
 	}
 }
 
@@ -355,7 +419,7 @@ func runCookiesScenario(t *testing.T, k scnCase) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := CookieOptions{MaxChunks: c.MaxParts, MaxHeaderBytes: c.MaxHeaderBytes, Insecure: c.Insecure}
+	opts := CookieOptions{MaxChunks: c.MaxParts, MaxHeaderBytes: c.MaxHeaderBytes, Insecure: c.Insecure, Revocations: scnList(t, c.Revocations)}
 	switch c.Prefix {
 	case "":
 	case hostPrefix:
@@ -408,7 +472,11 @@ func runCookiesScenario(t *testing.T, k scnCase) {
 			}
 			resp.writeErr = cookies.Refresh(w, r, c.Name, session, info)
 		case "login": // a new session whatever was read (S6.5)
-			resp.writeErr = cookies.Write(w, r, c.Name, k.Values)
+			if k.Subject != "" {
+				resp.writeErr = cookies.Login(w, r, c.Name, k.Values, k.Subject)
+			} else {
+				resp.writeErr = cookies.Write(w, r, c.Name, k.Values)
+			}
 		case "logout": // S6.8
 			resp.writeErr = cookies.Delete(w, r, c.Name)
 		default:

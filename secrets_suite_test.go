@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/cookieseal/cookieseal"
 )
@@ -29,6 +30,7 @@ type secretCase struct {
 	Kind     string  `json:"kind"` // "string" or "file"
 	Input    *string `json:"input"`
 	InputHex *string `json:"input_hex"`
+	Now      *int64  `json:"now"`
 	Expect   struct {
 		Secrets []string `json:"secrets"`
 		KeyIDs  []string `json:"key_ids"`
@@ -94,13 +96,17 @@ func TestSecretsSuite(t *testing.T) {
 			case "string":
 				got = cookieseal.SecretsFromEnv(string(input))
 			case "file":
-				got, err = cookieseal.ParseSecretsFile(string(input))
+				now := time.Now()
+				if c.Now != nil {
+					now = time.Unix(*c.Now, 0)
+				}
+				got, err = cookieseal.ParseSecretsFileAt(string(input), now)
 				// ReadSecretsFile must agree with ParseSecretsFile.
 				path := filepath.Join(t.TempDir(), "secrets")
 				if werr := os.WriteFile(path, input, 0o600); werr != nil {
 					t.Fatal(werr)
 				}
-				read, rerr := cookieseal.ReadSecretsFile(path)
+				read, rerr := cookieseal.ReadSecretsFileAt(path, now)
 				if (rerr == nil) != (err == nil) || !slices.Equal(read, got) {
 					t.Fatalf("ReadSecretsFile (%d secrets, %v) disagrees with ParseSecretsFile (%d, %v)", len(read), rerr, len(got), err)
 				}

@@ -83,6 +83,22 @@ func (g *sessGen) seal(full, secret string, values map[string]any, issued, creat
 	return v
 }
 
+// sealID is seal with a session identity (SPEC.md flag 0x08).
+func (g *sessGen) sealID(full, secret string, values map[string]any, issued, created int64, sid, subject string) string {
+	g.t.Helper()
+	codec, err := New(Config{Secrets: []string{secret}, MaxLength: 1 << 22, Now: func() time.Time { return time.Unix(issued, 0) }})
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	codec.rand = &sessRand{seed: fmt.Sprintf("sessions suite nonce %s %d ", g.id, g.seals)}
+	g.seals++
+	v, err := codec.Reissue(full, values, Info{IssuedAt: time.Unix(issued, 0), CreatedAt: time.Unix(created, 0), SessionID: sid, Subject: subject})
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return v
+}
+
 // bogus returns a value that looks sealed under secret's key ID but does
 // not authenticate: 74 bytes after the header from the case's seed.
 func (g *sessGen) bogus(secret string, i int) string {
@@ -219,10 +235,11 @@ func sessHdr(s string) *string { return &s }
 // checks that the files are what it generates.
 func TestSessionsSuite(t *testing.T) {
 	files := map[string]sessFile{
-		"header.json":    sessHeaderCases(t),
-		"parts.json":     sessPartsCases(t),
-		"prefixes.json":  sessPrefixCases(t),
-		"lifecycle.json": sessLifecycleCases(t),
+		"header.json":       sessHeaderCases(t),
+		"parts.json":        sessPartsCases(t),
+		"prefixes.json":     sessPrefixCases(t),
+		"lifecycle.json":    sessLifecycleCases(t),
+		"extra-revoke.json": sessRevokeCases(t),
 	}
 	for name, f := range files {
 		b := encodeSessFile(t, f)

@@ -45,6 +45,7 @@ type sessCase struct {
 	HeaderPieces []sessPiece    `json:"header_pieces,omitempty"`
 	Action       string         `json:"action"`
 	Values       map[string]any `json:"values,omitempty"`
+	Subject      string         `json:"subject,omitempty"`
 	WriteNow     int64          `json:"write_now,omitempty"`
 	Expect       sessExpect     `json:"expect"`
 }
@@ -52,16 +53,44 @@ type sessCase struct {
 // sessConfig is a case's configuration. The generator writes every field,
 // although absent ones have defaults (S8).
 type sessConfig struct {
-	Name           string      `json:"name"`
-	Prefix         string      `json:"prefix"`
-	Secrets        []string    `json:"secrets"`
-	MaxAge         int64       `json:"max_age"`
-	MaxLifetime    int64       `json:"max_lifetime"`
-	RefreshAge     int64       `json:"refresh_age"`
-	MaxParts       int         `json:"max_parts"`
-	MaxHeaderBytes int         `json:"max_header_bytes"`
-	LegacyScopes   []sessScope `json:"legacy_scopes"`
-	Insecure       bool        `json:"insecure"`
+	Name           string           `json:"name"`
+	Prefix         string           `json:"prefix"`
+	Secrets        []string         `json:"secrets"`
+	MaxAge         int64            `json:"max_age"`
+	MaxLifetime    int64            `json:"max_lifetime"`
+	RefreshAge     int64            `json:"refresh_age"`
+	MaxParts       int              `json:"max_parts"`
+	MaxHeaderBytes int              `json:"max_header_bytes"`
+	LegacyScopes   []sessScope      `json:"legacy_scopes"`
+	Insecure       bool             `json:"insecure"`
+	Revocations    *sessRevocations `json:"revocations,omitempty"`
+}
+
+// sessRevocations is a case's revocation list (S9).
+type sessRevocations struct {
+	Sessions []string         `json:"sessions"`
+	Subjects []sessSubjectRev `json:"subjects"`
+}
+
+type sessSubjectRev struct {
+	Subject string `json:"subject"`
+	Before  int64  `json:"before"`
+}
+
+// revoked reports whether the list revokes the session info describes (S9.2).
+func (r *sessRevocations) revoked(info Info) bool {
+	if r == nil {
+		return false
+	}
+	if info.SessionID != "" && slices.Contains(r.Sessions, info.SessionID) {
+		return true
+	}
+	for _, e := range r.Subjects {
+		if info.Subject != "" && e.Subject == info.Subject && info.CreatedAt.Unix() < e.Before {
+			return true
+		}
+	}
+	return false
 }
 
 type sessScope struct {
@@ -80,6 +109,8 @@ type sessExpect struct {
 	IssuedAt   int64           `json:"issued_at,omitempty"`
 	CreatedAt  int64           `json:"created_at,omitempty"`
 	KeyID      string          `json:"key_id,omitempty"`
+	SessionID  string          `json:"session_id,omitempty"`
+	Subject    string          `json:"subject,omitempty"`
 	Write      string          `json:"write"`
 	Error      string          `json:"error,omitempty"`
 	Sealed     *sessSealed     `json:"sealed,omitempty"`
@@ -92,6 +123,8 @@ type sessSealed struct {
 	CreatedAt int64  `json:"created_at"`
 	KeyID     string `json:"key_id"`
 	Parts     int    `json:"parts"`
+	SessionID string `json:"session_id,omitempty"` // "new": a new random one
+	Subject   string `json:"subject,omitempty"`
 }
 
 type sessSetCookie struct {
@@ -170,7 +203,7 @@ func sessSections(t *testing.T) map[string]bool {
 
 var (
 	sessActions  = []string{"keep", "refuse", "set", "login", "logout"}
-	sessReads    = []string{"none", "ok", "invalid", "expired", "unknown_key", "too_large"}
+	sessReads    = []string{"none", "ok", "invalid", "expired", "unknown_key", "too_large", "revoked"}
 	sessWrites   = []string{"nothing", "seal", "delete", "error"}
 	sessPrefixes = []string{"", "__Host-", "__Secure-"}
 	hexKeyID     = regexp.MustCompile(`^[0-9a-f]{8}$`)
@@ -239,6 +272,21 @@ func validateSessCase(k sessCase, sections map[string]bool) error {
 	if !slices.Contains(sessActions, k.Action) {
 		bad("action %q", k.Action)
 	}
+	if k.Subject != "" && k.Action != "login" {
+		bad("subject goes with login only")
+	}
+	if r := c.Revocations; r != nil {
+		for _, id := range r.Sessions {
+			if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(id) {
+				bad("revoked session ID %q", id)
+			}
+		}
+		for _, e := range r.Subjects {
+			if e.Subject == "" || e.Before <= 0 {
+				bad("revoked subject %+v", e)
+			}
+		}
+	}
 	if (k.Action == "set" || k.Action == "login") != (len(k.Values) > 0) {
 		bad("values go with set and login, and only with them")
 	}
@@ -269,7 +317,7 @@ func validateSessCase(k sessCase, sections map[string]bool) error {
 	if !slices.Contains(sessWrites, e.Write) {
 		bad("expect.write %q", e.Write)
 	}
-	if (e.Write == "error") != (e.Error != "") || e.Error != "" && !slices.Contains(sessReads[2:], e.Error) {
+	if (e.Write == "error") != (e.Error != "") || e.Error != "" && !slices.Contains(sessReads[2:6], e.Error) {
 		bad("expect.error %q with write %q", e.Error, e.Write)
 	}
 	if (e.Write == "seal") != (e.Sealed != nil) {
@@ -367,6 +415,12 @@ func refCodec(t *testing.T, c sessConfig, now int64) *Codec {
 // refRead is S4 with the codec opening each assembled value: the outcome,
 // and with ok the session and Info.
 func refRead(t *testing.T, c sessConfig, full string, pairs []chunkPair, now int64) (string, map[string]any, Info) {
+	return refReadRevoked(t, c, full, pairs, now, c.Revocations)
+}
+
+// refReadRevoked is refRead with the revocation list rev (S9.3): an attempt
+// that opens but is revoked fails with revoked.
+func refReadRevoked(t *testing.T, c sessConfig, full string, pairs []chunkPair, now int64, rev *sessRevocations) (string, map[string]any, Info) {
 	t.Helper()
 	result, attempts := refReadChunks(full, 4096, c.MaxParts, pairs)
 	if result == "none" {
@@ -379,10 +433,13 @@ func refRead(t *testing.T, c sessConfig, full string, pairs []chunkPair, now int
 		if class == "ok" {
 			var session map[string]any
 			info, err := codec.DecodeInfo(full, a.Joined, &session)
-			if err == nil {
+			if err == nil && !rev.revoked(info) {
 				return "ok", session, info
 			}
-			class = sessClass(err)
+			class = "revoked"
+			if err != nil {
+				class = sessClass(err)
+			}
 		}
 		if first == "" {
 			first = class
@@ -432,6 +489,15 @@ func refExpect(t *testing.T, k sessCase) sessExpect {
 	sealerID := refCodec(t, c, k.Now).KeyIDs()[0]
 	if read == "ok" {
 		e.Session, e.IssuedAt, e.CreatedAt, e.KeyID = session, info.IssuedAt.Unix(), info.CreatedAt.Unix(), info.KeyID.String()
+		e.SessionID, e.Subject = info.SessionID, info.Subject
+	}
+	// S9.1: the identity a write keeps, or a new one where the layer seals IDs.
+	keepID := func(s *sessSealed) {
+		if read == "ok" && info.SessionID != "" {
+			s.SessionID, s.Subject = info.SessionID, info.Subject
+		} else if c.Revocations != nil {
+			s.SessionID = "new"
+		}
 	}
 	w := k.Now
 	if k.WriteNow != 0 {
@@ -455,6 +521,7 @@ func refExpect(t *testing.T, k sessCase) sessExpect {
 			return e
 		}
 		seal = &sessSealed{Session: session, IssuedAt: issued, CreatedAt: min(created, issued)}
+		keepID(seal)
 	case "set":
 		merged := map[string]any{}
 		created := w
@@ -472,8 +539,12 @@ func refExpect(t *testing.T, k sessCase) sessExpect {
 			merged[name] = v
 		}
 		seal = &sessSealed{Session: merged, IssuedAt: w, CreatedAt: created}
+		keepID(seal)
 	case "login":
-		seal = &sessSealed{Session: k.Values, IssuedAt: w, CreatedAt: w}
+		seal = &sessSealed{Session: k.Values, IssuedAt: w, CreatedAt: w, Subject: k.Subject}
+		if c.Revocations != nil || k.Subject != "" {
+			seal.SessionID = "new"
+		}
 	case "logout":
 		e.Write = "delete"
 	}
@@ -535,7 +606,11 @@ func refCheckSeal(t *testing.T, k sessCase, full string, s *sessSealed, w int64)
 	t.Helper()
 	c := k.Config
 	codec := refCodec(t, c, w)
-	v, err := codec.Reissue(full, s.Session, Info{IssuedAt: time.Unix(s.IssuedAt, 0), CreatedAt: time.Unix(s.CreatedAt, 0)})
+	sid := s.SessionID
+	if sid == "new" {
+		sid = strings.Repeat("ab", sessionIDSize)
+	}
+	v, err := codec.Reissue(full, s.Session, Info{IssuedAt: time.Unix(s.IssuedAt, 0), CreatedAt: time.Unix(s.CreatedAt, 0), SessionID: sid, Subject: s.Subject})
 	if err != nil {
 		t.Fatalf("%s: sealing the expected session: %v", k.ID, err)
 	}
@@ -543,9 +618,9 @@ func refCheckSeal(t *testing.T, k sessCase, full string, s *sessSealed, w int64)
 	if result != "ok" {
 		t.Fatalf("%s: the expected session does not fit the writer's limits", k.ID)
 	}
-	read, session, info := refRead(t, c, full, set, w)
+	read, session, info := refReadRevoked(t, c, full, set, w, nil)
 	if read != "ok" || !sessSameJSON(session, s.Session) || info.IssuedAt.Unix() != s.IssuedAt || info.CreatedAt.Unix() != s.CreatedAt ||
-		info.KeyID.String() != codec.KeyIDs()[0].String() {
+		info.KeyID.String() != codec.KeyIDs()[0].String() || info.SessionID != sid || info.Subject != s.Subject {
 		t.Fatalf("%s: the sealed session does not read back: %s", k.ID, read)
 	}
 	return len(set)
@@ -597,6 +672,9 @@ func sessCompareExpect(got, want sessExpect) error {
 	if !sessSameJSON(got.Session, want.Session) {
 		diff("session", got.Session, want.Session)
 	}
+	if got.SessionID != want.SessionID || got.Subject != want.Subject {
+		diff("session_id, subject", []any{got.SessionID, got.Subject}, []any{want.SessionID, want.Subject})
+	}
 	if got.IssuedAt != want.IssuedAt || got.CreatedAt != want.CreatedAt || got.KeyID != want.KeyID {
 		diff("issued_at, created_at, key_id", []any{got.IssuedAt, got.CreatedAt, got.KeyID}, []any{want.IssuedAt, want.CreatedAt, want.KeyID})
 	}
@@ -607,7 +685,8 @@ func sessCompareExpect(got, want sessExpect) error {
 		diff("sealed", got.Sealed, want.Sealed)
 	} else if got.Sealed != nil {
 		g, w := *got.Sealed, *want.Sealed
-		if !sessSameJSON(g.Session, w.Session) || g.IssuedAt != w.IssuedAt || g.CreatedAt != w.CreatedAt || g.KeyID != w.KeyID || g.Parts != w.Parts {
+		if !sessSameJSON(g.Session, w.Session) || g.IssuedAt != w.IssuedAt || g.CreatedAt != w.CreatedAt || g.KeyID != w.KeyID || g.Parts != w.Parts ||
+			g.SessionID != w.SessionID || g.Subject != w.Subject {
 			diff("sealed", g, w)
 		}
 	}

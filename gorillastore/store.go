@@ -79,6 +79,7 @@ type Store struct {
 	parts  atomic.Int64 // MaxChunks of the Cookies (MaxParts); 0 for cookieseal's default
 	cur    atomic.Pointer[state]
 	legacy atomic.Pointer[[]cookieseal.CookieScope] // LegacyScopes, Path "" made "/"
+	rev    cookieseal.Revocations                   // Revocations; guarded by mu
 
 	// reads holds, for each session that New made, what the read of its
 	// cookie learnt, so that Save, Reissue and Info never read the cookie
@@ -93,9 +94,10 @@ type Store struct {
 // renew when Renew started a new session. Entries are never changed, only
 // replaced.
 type read struct {
-	info  cookieseal.Info
-	err   error
-	renew bool
+	info    cookieseal.Info
+	err     error
+	renew   bool
+	subject string // RenewSubject's
 }
 
 // maxPartsLimit is the most parts a session may span: browsers promise
@@ -283,7 +285,7 @@ func (s *Store) state() (*state, error) {
 	}
 	// The attributes of these Cookies do not matter: Save rewrites every
 	// cookie they write with the session's Options.
-	opts := cookieseal.CookieOptions{Insecure: true, MaxChunks: parts, MaxHeaderBytes: budget}
+	opts := cookieseal.CookieOptions{Insecure: true, MaxChunks: parts, MaxHeaderBytes: budget, Revocations: s.rev}
 	plain, err := cookieseal.NewCookies(codec, opts)
 	if err != nil {
 		return nil, usage(err)
@@ -390,6 +392,29 @@ func (s *Store) Renew(session *sessions.Session) {
 	s.remember(session, &read{err: http.ErrNoCookie, renew: true})
 }
 
+// RenewSubject is Renew for a login that names the user: the new session
+// gets a new random session ID and subject, the application's user ID
+// (cookieseal.Cookies.Login), so that a revocation list can end it alone or
+// with every other session of the user (see Revocations).
+func (s *Store) RenewSubject(session *sessions.Session, subject string) {
+	session.Values = map[any]any{}
+	session.IsNew = true
+	s.remember(session, &read{err: http.ErrNoCookie, renew: true, subject: subject})
+}
+
+// Revocations makes the store ask list, on every Get or New that opens a
+// cookie, whether the session is revoked (cookieseal.Revocations,
+// SESSIONS.md S9): a revoked session is a new, empty one, and the error
+// matches cookieseal.ErrRevoked. New sessions then carry a session ID.
+// Call it before serving; nil turns it off.
+func (s *Store) Revocations(list cookieseal.Revocations) {
+	s.mu.Lock()
+	s.rev = list
+	s.cur.Store(nil) // rebuilt with the list by the next state()
+	s.mu.Unlock()
+	_, _ = s.state()
+}
+
 // Save seals the session's values into its cookie, in several parts if it
 // does not fit one, with the session's Options as cookie attributes, and
 // sets "Cache-Control: no-store". The Options are used as they are, as
@@ -419,6 +444,9 @@ func (s *Store) Renew(session *sessions.Session) {
 func (s *Store) Save(r *http.Request, w http.ResponseWriter, session *sessions.Session) error {
 	known := s.recall(session)
 	return s.save(r, w, session, func(ck *cookieseal.Cookies, rec http.ResponseWriter, short string, values map[any]any) error {
+		if known != nil && known.renew && known.subject != "" {
+			return ck.Login(rec, r, short, values, known.subject)
+		}
 		if known == nil || known.err != nil || known.renew {
 			return ck.Write(rec, r, short, values)
 		}

@@ -19,6 +19,7 @@ type state struct {
 	readErr error           // why it did not open
 	renew   bool            // RenewToken or Destroy: the next write starts a session
 	refused bool            // Refuse
+	subject string          // RenewTokenFor's
 }
 
 // get returns the session in ctx, and panics, as scs does, when ctx has
@@ -143,6 +144,18 @@ func (m *Manager) RenewToken(ctx context.Context) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.renew = true
+	st.status = Modified
+	return nil
+}
+
+// RenewTokenFor is RenewToken for a login that names the user: the new
+// session carries a new session ID and subject (the user ID) that a
+// Revocations list can name (cookieseal.Cookies.Login, SESSIONS.md S9).
+func (m *Manager) RenewTokenFor(ctx context.Context, subject string) error {
+	st := m.get(ctx)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.renew, st.subject = true, subject
 	st.status = Modified
 	return nil
 }

@@ -55,6 +55,7 @@ type scenarioCase struct {
 	HeaderPieces []headerPiece    `json:"header_pieces"`
 	Action       string           `json:"action"`
 	Values       json.RawMessage  `json:"values"`
+	Subject      string           `json:"subject"`
 	WriteNow     *int64           `json:"write_now"`
 	Expect       scenarioExpected `json:"expect"`
 }
@@ -75,6 +76,13 @@ type scenarioConfig struct {
 	MaxHeaderBytes int           `json:"max_header_bytes"`
 	LegacyScopes   []legacyScope `json:"legacy_scopes"`
 	Insecure       bool          `json:"insecure"`
+	Revocations    *struct {
+		Sessions []string `json:"sessions"`
+		Subjects []struct {
+			Subject string `json:"subject"`
+			Before  int64  `json:"before"`
+		} `json:"subjects"`
+	} `json:"revocations"`
 }
 
 type legacyScope struct {
@@ -115,6 +123,7 @@ var errorClasses = map[string]error{
 	"expired":     cookieseal.ErrExpired,
 	"unknown_key": cookieseal.ErrUnknownKey,
 	"too_large":   cookieseal.ErrTooLarge,
+	"revoked":     cookieseal.ErrRevoked, // S9
 }
 
 func TestSessionScenarios(t *testing.T) {
@@ -180,6 +189,17 @@ func runScenario(t *testing.T, c scenarioCase) {
 	for _, l := range cfg.LegacyScopes {
 		m.Cookie.LegacyScopes = append(m.Cookie.LegacyScopes, cookieseal.CookieScope{Domain: l.Domain, Path: l.Path})
 	}
+	if r := cfg.Revocations; r != nil { // SESSIONS.md S9: entries kept past the case's clocks
+		list := cookieseal.NewMemoryRevocations(nil)
+		forever := time.Now().Add(24 * time.Hour)
+		for _, id := range r.Sessions {
+			require.NoError(t, list.RevokeSession(t.Context(), id, forever))
+		}
+		for _, e := range r.Subjects {
+			require.NoError(t, list.RevokeSubject(t.Context(), e.Subject, time.Unix(e.Before, 0), forever))
+		}
+		m.Revocations = list
+	}
 	full := cfg.Name
 	if m.Cookie.Secure {
 		full = cfg.Prefix + cfg.Name
@@ -215,7 +235,11 @@ func runScenario(t *testing.T, c scenarioCase) {
 			// The suite's login starts a session holding exactly values;
 			// RenewToken keeps the values read (as scs's does), so the
 			// handler clears them first.
-			require.NoError(t, m.RenewToken(ctx))
+			if c.Subject != "" {
+				require.NoError(t, m.RenewTokenFor(ctx, c.Subject))
+			} else {
+				require.NoError(t, m.RenewToken(ctx))
+			}
 			require.NoError(t, m.Clear(ctx))
 			for k, v := range values {
 				m.Put(ctx, k, v)

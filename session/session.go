@@ -119,6 +119,13 @@ type Manager struct {
 	// error to the handler.
 	BadCookieFunc func(*http.Request, error)
 
+	// Revocations, when set, is asked on every load whether the session is
+	// revoked (cookieseal.CookieOptions.Revocations, SESSIONS.md S9): a
+	// revoked session is an empty one, and BadCookieFunc gets an error
+	// matching cookieseal.ErrRevoked. New sessions then carry a session ID;
+	// RenewTokenFor names the user.
+	Revocations cookieseal.Revocations
+
 	codec *cookieseal.Codec
 }
 
@@ -226,6 +233,7 @@ func (m *Manager) setup() (*setup, error) {
 		MaxChunks:      c.MaxChunks,
 		MaxHeaderBytes: c.MaxHeaderBytes,
 		LegacyScopes:   c.LegacyScopes,
+		Revocations:    m.Revocations,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
@@ -320,7 +328,7 @@ func stringKeys(raw map[any]any) (map[string]any, error) {
 // returns the error to hand to ErrorFunc. It runs once per request.
 func (s *setup) save(w http.ResponseWriter, r *http.Request, st *state, code int) error {
 	st.mu.Lock()
-	status, empty, renew, read, info := st.status, len(st.values) == 0, st.renew, st.read, st.info
+	status, empty, renew, read, info, subject := st.status, len(st.values) == 0, st.renew, st.read, st.info, st.subject
 	refused := st.refused || code >= 400
 	var values map[any]any
 	if !empty {
@@ -336,6 +344,8 @@ func (s *setup) save(w http.ResponseWriter, r *http.Request, st *state, code int
 		// A logout, even when the request carried no cookie: a cross-site
 		// request does not send SameSite=Lax cookies (SESSIONS.md S6.7).
 		return s.cookies.Delete(w, r, s.name)
+	case status == Modified && renew && subject != "":
+		return s.cookies.Login(w, r, s.name, values, subject) // a login that names the user
 	case status == Modified && (renew || !read):
 		return s.cookies.Write(w, r, s.name, values) // a new session: created-at now
 	case status == Modified:

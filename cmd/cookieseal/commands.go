@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cookieseal/cookieseal"
 )
@@ -383,4 +385,84 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// runKeys is "cookieseal keys": the key lifecycle the secrets file
+// describes (SESSIONS.md S7.5), one key per line in ring order now.
+func runKeys(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("keys")
+	var maxAge maxAgeFlag
+	fs.Var(&maxAge, "max-age", "the servers' max age, for when a retired key can go"+maxAgeUsage)
+	file := fs.String("secrets-file", "", "the secrets `PATH` (required: activate= times live only in files)")
+	pos, code, done := parse(fs, args, stdout, stderr)
+	if done {
+		return code
+	}
+	if len(pos) > 0 {
+		return usageErr(stderr, "keys", "unexpected argument %q", pos[0])
+	}
+	if *file == "" {
+		return usageErr(stderr, "keys", "-secrets-file PATH is required")
+	}
+	age, code, bad := checkMaxAge(stderr, "keys", maxAge)
+	if bad {
+		return code
+	}
+	if age == 0 {
+		age = cookieseal.DefaultMaxAge
+	}
+	b, err := os.ReadFile(*file)
+	if err != nil {
+		return fail(stderr, "keys", fmt.Errorf("reading secrets file: %w", err))
+	}
+	entries, err := cookieseal.ParseSecretsFileEntries(string(b))
+	if err != nil {
+		return fail(stderr, "keys", err)
+	}
+	now := c.now()
+	order, err := cookieseal.RingOrder(entries, now)
+	if err != nil {
+		return fail(stderr, "keys", err)
+	}
+	if len(order) == 0 {
+		return fail(stderr, "keys", fmt.Errorf("secrets file %s holds no secret", *file))
+	}
+	codec, err := cookieseal.New(cookieseal.Config{Secrets: order})
+	if err != nil {
+		return fail(stderr, "keys", err)
+	}
+	at := map[string]time.Time{}
+	for _, e := range entries {
+		at[e.Secret] = e.ActivateAt
+	}
+	// A key that no longer seals stopped when the sealing key's activate=
+	// time came (or earlier); without one, the file does not say when.
+	sealerAt := at[order[0]]
+	lines := []string{"KEY ID    STATE                                  SAFE TO DELETE"}
+	for i, id := range codec.KeyIDs() {
+		t := at[order[i]]
+		var state, retire string
+		switch {
+		case i == 0:
+			state, retire = "seals", "no (it seals)"
+		case t.After(now):
+			state, retire = "opens; seals from "+t.UTC().Format(time.RFC3339), "no (not active yet)"
+		default:
+			state = "opens"
+			if sealerAt.IsZero() {
+				retire = fmt.Sprintf("%v after the last server stopped sealing with it (KeyUsage.RetireAfter)", age+cookieseal.MaxClockSkew)
+			} else if when := sealerAt.Add(age + cookieseal.MaxClockSkew); when.After(now) {
+				retire = "after " + when.UTC().Format(time.RFC3339)
+			} else {
+				retire = "yes, since " + when.UTC().Format(time.RFC3339)
+			}
+		}
+		lines = append(lines, fmt.Sprintf("%s  %-37s  %s", id, state, retire))
+	}
+	for _, l := range lines {
+		if _, err := fmt.Fprintln(stdout, l); err != nil {
+			return fail(stderr, "keys", fmt.Errorf("writing the output: %w", err))
+		}
+	}
+	return exitOK
 }

@@ -99,6 +99,7 @@ Commands:
   inspect  show what anyone can see in a cookie, without a secret; also
            recognises Flask/itsdangerous and gorilla/securecookie cookies
   keyids   print the key ID of each configured secret, the sealing one first
+  keys     show each key of a secrets file: seals, opens, activates, retires
 
 Secrets (seal, open, inspect, keyids) come from ` + envSecrets + `, separated
 by commas, spaces, tabs or line ends, or from -secrets-file PATH, one per line
@@ -184,6 +185,18 @@ its timestamp printed. The cookie comes from the argument, or else from stdin,
 as the bare value, as NAME=VALUE or as a Cookie header, as for open.`,
 			exits: []int{exitOK, exitError, exitUsage, exitInvalid, exitUnknownKey, exitTooLarge},
 			run:   runInspect,
+		},
+		"keys": {
+			synopsis: "keys -secrets-file PATH [-max-age D]",
+			about: `Show the lifecycle of each key in a secrets file, in ring order now: which
+seals, which only opens, which waits for its activate= time (a line
+"SECRET #activate=2026-06-01T00:00:00Z" opens at once and seals from then),
+and when a key that no longer seals can be deleted: max age + 60 s after the
+sealing key's activate= time, when it has one. Without one the file cannot
+say when every server stopped sealing with the old key; each server's
+KeyUsage (Go KeyUsage, JS keyUsage(), Python key_usage()) reports it.`,
+			exits: []int{exitOK, exitError, exitUsage},
+			run:   runKeys,
 		},
 		"keyids": {
 			synopsis: "keyids [-secrets-file PATH]",
@@ -345,7 +358,7 @@ var errNoSecrets = errors.New("no secrets: set " + envSecrets + " (for example: 
 // from the environment. The result is nil when neither holds any.
 func (c cli) secrets(path string) ([]string, error) {
 	if path != "" {
-		s, err := cookieseal.ReadSecretsFile(path)
+		s, err := cookieseal.ReadSecretsFileAt(path, c.now())
 		if err != nil {
 			return nil, err
 		}

@@ -129,6 +129,7 @@ func TestSubcommandHelp(t *testing.T) {
 		"open":    {0, 1, 2, 3, 4, 5, 6},
 		"inspect": {0, 1, 2, 3, 5, 6},
 		"keyids":  {0, 1, 2},
+		"keys":    {0, 1, 2},
 	}
 	for name := range commands {
 		for _, args := range [][]string{{name, "-h"}, {name, "--help"}, {"help", name}} {
@@ -144,7 +145,7 @@ func TestSubcommandHelp(t *testing.T) {
 					t.Errorf("cookieseal %v: lists exit %d: %t, want %t:\n%s", args, code, got, want, statuses)
 				}
 			}
-			if name != "keygen" && name != "keyids" && !strings.Contains(r.stdout, "full cookie name") && !strings.Contains(r.stdout, "full `NAME`") && !strings.Contains(r.stdout, "full NAME") {
+			if name != "keygen" && name != "keyids" && name != "keys" && !strings.Contains(r.stdout, "full cookie name") && !strings.Contains(r.stdout, "full `NAME`") && !strings.Contains(r.stdout, "full NAME") {
 				t.Errorf("cookieseal %v: help does not say the sealed name is the full cookie name:\n%s", args, r.stdout)
 			}
 			if r.stderr != "" {

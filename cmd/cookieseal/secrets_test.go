@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cookieseal/cookieseal"
 )
@@ -29,6 +30,7 @@ func TestKeyIDsSecretsSuite(t *testing.T) {
 			Kind     string  `json:"kind"`
 			Input    *string `json:"input"`
 			InputHex *string `json:"input_hex"`
+			Now      *int64  `json:"now"`
 			Expect   struct {
 				KeyIDs []string `json:"key_ids"`
 				Error  string   `json:"error"`
@@ -64,15 +66,19 @@ func TestKeyIDsSecretsSuite(t *testing.T) {
 					t.Fatal(err)
 				}
 				// A COOKIESEAL_SECRETS that is set must not count: the file wins.
-				r = runAt(t, secretsEnv(cookieseal.GenerateSecret()), t0, "", "keyids", "-secrets-file", path)
+				clock := t0
+				if c.Now != nil {
+					clock = time.Unix(*c.Now, 0)
+				}
+				r = runAt(t, secretsEnv(cookieseal.GenerateSecret()), clock, "", "keyids", "-secrets-file", path)
 			default:
 				t.Fatalf("kind %q", c.Kind)
 			}
 			switch {
 			case c.Expect.Error != "":
 				wantCode(t, r, exitError)
-				if !strings.Contains(r.stderr, "not valid UTF-8") {
-					t.Errorf("stderr %q does not say the file is not UTF-8", r.stderr)
+				if !strings.Contains(r.stderr, "not valid UTF-8") && !strings.Contains(r.stderr, "activate") {
+					t.Errorf("stderr %q does not say the file is not UTF-8, or what is wrong with an activate= time", r.stderr)
 				}
 			case len(c.Expect.KeyIDs) == 0:
 				wantCode(t, r, exitError)
@@ -163,4 +169,32 @@ func TestSecretsFileNotUTF8EveryCommand(t *testing.T) {
 			t.Errorf("%v: stderr %q", args, r.stderr)
 		}
 	}
+}
+
+// TestKeysLifecycle runs "cookieseal keys" on a file with a pending and an
+// active activate= time.
+func TestKeysLifecycle(t *testing.T) {
+	a, b, c := "cookieseal-secrets-suite-A-PUBLIC-never-use", "cookieseal-secrets-suite-B-PUBLIC-never-use", "cookieseal-secrets-suite-C-PUBLIC-never-use"
+	path := filepath.Join(t.TempDir(), "secrets")
+	file := a + " #activate=2026-06-01T00:00:00Z\n" + b + " #activate=2026-05-01T00:00:00Z\n" + c + "\n"
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := time.Date(2026, 5, 15, 0, 0, 0, 0, time.UTC)
+	r := runAt(t, nil, before, "", "keys", "-secrets-file", path, "-max-age", "1h")
+	wantCode(t, r, exitOK)
+	want := "KEY ID    STATE                                  SAFE TO DELETE\n" +
+		"9fee229f  seals                                  no (it seals)\n" +
+		"fca41070  opens; seals from 2026-06-01T00:00:00Z  no (not active yet)\n" +
+		"9d2c9c41  opens                                  yes, since 2026-05-01T01:01:00Z\n"
+	if r.stdout != want {
+		t.Errorf("got\n%s\nwant\n%s", r.stdout, want)
+	}
+	r = runAt(t, nil, time.Date(2026, 6, 1, 0, 30, 0, 0, time.UTC), "", "keys", "-secrets-file", path, "-max-age", "1h")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "fca41070  seals") || !strings.Contains(r.stdout, "9fee229f  opens                                  after 2026-06-01T01:01:00Z") {
+		t.Errorf("after the activation:\n%s", r.stdout)
+	}
+	r = runAt(t, nil, before, "", "keys")
+	wantCode(t, r, exitUsage)
 }

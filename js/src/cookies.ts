@@ -22,9 +22,10 @@
  * `refresh` (moves issuedAt to now). `write` starts a new session (login).
  */
 import { Codec, type Info, type SealTimes } from './codec.js'
-import { ConfigError, CookieTooLargeError, ExpiredCookieError, InvalidCookieError } from './errors.js'
+import { ConfigError, CookieTooLargeError, ExpiredCookieError, InvalidCookieError, RevokedSessionError, UnsupportedValueError } from './errors.js'
 import { decodeBase64url } from './base64url.js'
-import { FLAGS_KNOWN, VERSION } from './format.js'
+import { FLAGS_KNOWN, MAX_CLOCK_SKEW, VERSION } from './format.js'
+import type { Revocations } from './revoke.js'
 import { encodeValues, type Typed } from './values.js'
 import { stringify } from './json.js'
 
@@ -85,6 +86,13 @@ export interface CookieOptions {
    * (the old cookies had another name), are configuration errors.
    */
   legacyScopes?: readonly CookieScope[]
+  /**
+   * A revocation list (SESSIONS.md S9), asked on every read before the
+   * session is returned: a revoked session throws RevokedSessionError. New
+   * sessions then carry a session ID. A list whose revoked() returns a
+   * Promise (the Redis list) needs readAsync.
+   */
+  revocations?: Revocations
 }
 
 /** Where cookies are read from: a Request, Headers, or a Cookie header string. */
@@ -240,6 +248,8 @@ function checkScope(what: string, domain: string, path: string): void {
   if (domain && !DOMAIN.test(domain)) throw new ConfigError(`cookieseal: ${what}bad domain`)
 }
 
+const REVOKED = () => new RevokedSessionError('cookieseal: session revoked')
+
 /** What reading a session found. */
 export interface Session<T = unknown> {
   value: T
@@ -261,6 +271,7 @@ export class Cookies {
   readonly #maxChunks: number
   readonly #headerBytes: number
   readonly #legacy: { domain: string; path: string }[]
+  readonly #revocations: Revocations | undefined
 
   constructor(codec: Codec, opts: CookieOptions = {}) {
     if (!(codec instanceof Codec)) throw new ConfigError('cookieseal: Cookies needs a Codec')
@@ -271,6 +282,8 @@ export class Cookies {
     this.#secure = !opts.insecure
     this.#maxChunks = opts.maxChunks || DEFAULT_MAX_CHUNKS
     this.#headerBytes = opts.maxHeaderBytes || DEFAULT_MAX_HEADER_BYTES
+    this.#revocations = opts.revocations
+    if (this.#revocations !== undefined && typeof this.#revocations?.revoked !== 'function') throw new ConfigError('cookieseal: revocations must have revoked(info)')
     if (opts.hostPrefix && opts.securePrefix) throw new ConfigError('cookieseal: hostPrefix and securePrefix: choose one')
     // An insecure configuration writes no Secure attribute, and so no prefix (SESSIONS.md S3.3).
     this.#prefix = opts.insecure ? '' : opts.hostPrefix ? HOST_PREFIX : opts.securePrefix ? SECURE_PREFIX : ''
@@ -339,19 +352,73 @@ export class Cookies {
     return { maxLength: this.codec.maxLength, maxParts: this.#maxChunks, maxHeaderBytes: this.#headerBytes }
   }
 
-  #read<R>(src: CookieSource, name: string, open: (full: string, v: string) => R): R | undefined {
+  #attempts(src: CookieSource, name: string): { full: string; attempts: Iterable<Candidate> } {
     const full = this.#fullName(name)
     const found = new Found(full, this.#maxChunks)
     const header = cookieHeaderOf(src)
     // Only pairs named full or full.k are kept, so other cookies cost no allocation.
     if (header) scanCookies(header, (n, v) => found.add(n, v), (h, a, b) => found.wants(h, a, b))
+    return { full, attempts: found.attempts(this.codec.maxLength) }
+  }
+
+  #read<R extends { info: Info }>(src: CookieSource, name: string, open: (full: string, v: string) => R): R | undefined {
+    const { full, attempts } = this.#attempts(src, name)
     let first: unknown
     let any = false
-    for (const c of found.attempts(this.codec.maxLength)) {
+    for (const c of attempts) {
       any = true
       try {
         if ('error' in c) throw c.error
-        return open(full, c.joined)
+        const r = open(full, c.joined)
+        const revoked = this.#check(r.info)
+        if (typeof revoked === 'object') {
+          revoked.catch(() => {}) // not awaited: reported below
+          throw new ConfigError('cookieseal: this revocation list answers asynchronously: use readAsync')
+        }
+        if (revoked) throw REVOKED()
+        return r
+      } catch (e) {
+        if (e instanceof ConfigError) throw e
+        if (first === undefined) first = e
+      }
+    }
+    if (!any) return undefined
+    throw first
+  }
+
+  /** The revocation check of one opened session: false when there is no list or nothing to check. */
+  #check(info: Info): boolean | Promise<boolean> {
+    const list = this.#revocations
+    if (!list || (info.sessionId === '' && info.subject === '')) return false
+    try {
+      return list.revoked(info)
+    } catch (e) {
+      throw new RevokedSessionError('cookieseal: session revoked: the revocation list could not be read', { cause: e })
+    }
+  }
+
+  /**
+   * read for any revocation list, including one that answers with a
+   * Promise (the Redis list): resolves to the session, or undefined, or
+   * rejects with one of the cookie errors or RevokedSessionError.
+   */
+  async readAsync<T = unknown>(src: CookieSource, name: string): Promise<Session<T> | undefined> {
+    const { full, attempts } = this.#attempts(src, name)
+    let first: unknown
+    let any = false
+    for (const c of attempts) {
+      any = true
+      try {
+        if ('error' in c) throw c.error
+        const r = this.codec.open<T>(full, c.joined, full.length + 1 + c.joined.length)
+        let revoked: boolean
+        try {
+          revoked = await this.#check(r.info)
+        } catch (e) {
+          throw e instanceof RevokedSessionError ? e : new RevokedSessionError('cookieseal: session revoked: the revocation list could not be read', { cause: e })
+        }
+        if (revoked) throw REVOKED()
+        return r
       } catch (e) {
         if (first === undefined) first = e
       }
@@ -385,11 +452,14 @@ export class Cookies {
    */
   setCookies(src: CookieSource, name: string, value: unknown, opts: { typed?: boolean; times?: SealTimes } = {}): string[] {
     const full = this.#fullName(name)
+    let times = opts.times
+    // With a revocation list every session written carries an ID (S9.1).
+    if (this.#revocations && !times?.sessionId) times = { ...times, sessionId: 'new' }
     const room = roomFor(this.#limits(), full)
     const json = opts.typed ? encodeValues(value) : stringify(value)
     let v: string
     try {
-      v = this.codec.sealJSON(full, json, !!opts.typed, opts.times, full.length + 1 + room, !!opts.typed)
+      v = this.codec.sealJSON(full, json, !!opts.typed, times, full.length + 1 + room, !!opts.typed)
     } catch (e) {
       if (e instanceof CookieTooLargeError) {
         throw new CookieTooLargeError(`cookieseal: cookie ${full} in at most ${this.#maxChunks} cookies and ${this.#headerBytes} bytes of Cookie header: ${e.message}`)
@@ -419,6 +489,56 @@ export class Cookies {
    */
   write(headers: HeaderSink, src: CookieSource, name: string, value: unknown, opts: { typed?: boolean } = {}): void {
     this.#apply(headers, this.#fullName(name), this.setCookies(src, name, value, opts))
+  }
+
+  /**
+   * write for a login: a new session with a new random session ID and the
+   * application's subject (its user ID, at most 255 bytes of UTF-8), which
+   * info.sessionId and info.subject report and every refresh and re-issue
+   * keeps, so that revoke() and revokeSubject() can end it.
+   */
+  login(headers: HeaderSink, src: CookieSource, name: string, value: unknown, subject: string, opts: { typed?: boolean } = {}): void {
+    this.#apply(headers, this.#fullName(name), this.setCookies(src, name, value, { ...opts, times: { sessionId: 'new', subject } }))
+  }
+
+  /**
+   * Revokes the session info describes on every server that shares the
+   * revocation list ("log out this device"), until no cookie of it can open
+   * (SESSIONS.md S9.4). Writes no response: delete() the cookie too.
+   */
+  revoke(info: Info): void | Promise<void> {
+    const list = this.#needList()
+    if (!info.sessionId) throw new UnsupportedValueError('cookieseal: the session has no ID to revoke (login, or a revocations option, seals one)')
+    const now = Number(this.codec.nowSeconds())
+    return list.revokeSession(info.sessionId, this.#until(now, info.createdAt))
+  }
+
+  /**
+   * Revokes every session of subject created before now, on every server
+   * that shares the list ("log out everywhere", "after the password
+   * change"). A session created in this second or later (the login that
+   * follows) stays valid.
+   */
+  revokeSubject(subject: string): void | Promise<void> {
+    const list = this.#needList()
+    if (typeof subject !== 'string' || subject === '') throw new UnsupportedValueError('cookieseal: revokeSubject needs a subject')
+    const now = Number(this.codec.nowSeconds())
+    return list.revokeSubject(subject, now, this.#until(now, now))
+  }
+
+  #needList(): Revocations {
+    if (!this.#revocations) throw new ConfigError('cookieseal: revoking needs the revocations option')
+    return this.#revocations
+  }
+
+  /** How long an entry written now is kept (S9.4). */
+  #until(now: number, created: number | bigint): number {
+    let until = now + this.codec.maxAge + MAX_CLOCK_SKEW + 1
+    if (this.codec.maxLifetime > 0) {
+      const end = Number(created) + this.codec.maxLifetime + MAX_CLOCK_SKEW + 1
+      if (Number.isFinite(end) && end < until) until = end
+    }
+    return until
   }
 
   /**
@@ -466,9 +586,9 @@ export class Cookies {
     }
     if (keepIssued) {
       if (now - big(info.issuedAt) > BigInt(c.maxAge)) throw new ExpiredCookieError(`cookieseal: cookie expired: older than the max age of ${c.maxAge}s`)
-      return { issuedAt: info.issuedAt, createdAt: info.createdAt }
+      return { issuedAt: info.issuedAt, createdAt: info.createdAt, sessionId: info.sessionId, subject: info.subject }
     }
-    return { createdAt: created > now ? now : info.createdAt }
+    return { createdAt: created > now ? now : info.createdAt, sessionId: info.sessionId, subject: info.subject }
   }
 
   /**

@@ -47,6 +47,15 @@ export class CookieTooLargeError extends CookiesealError {
   override readonly code = 'ERR_COOKIESEAL_TOO_LARGE'
 }
 
+/**
+ * The session opened, but a revocation list refuses it (SESSIONS.md S9):
+ * its session ID, or its subject before a time; or the list could not be
+ * asked and fails closed. The session layer's class, not the codec's.
+ */
+export class RevokedSessionError extends CookiesealError {
+  override readonly code = 'ERR_COOKIESEAL_REVOKED'
+}
+
 /** A configuration the constructor refuses (no secrets, a short secret, a negative limit...). */
 export class ConfigError extends CookiesealError {
   override readonly code = 'ERR_COOKIESEAL_CONFIG'

@@ -25,11 +25,13 @@ export {
   CookieTooLargeError,
   ConfigError,
   UnsupportedValueError,
+  RevokedSessionError,
 } from './errors.js'
+export { MemoryRevocations, type Revocations } from './revoke.js'
 export { Typed, toNatural, type Tag, type IntTag, type FloatTag, type TypedValue } from './values.js'
 export { parseJSON, stringify } from './json.js'
 export { MIN_SECRET_BYTES } from './keys.js'
-export { parseSecrets, parseSecretsFile } from './secrets.js'
+export { parseSecrets, parseSecretsFile, parseSecretsFileEntries, ringOrder, type SecretEntry } from './secrets.js'
 export {
   Cookies,
   parseCookieHeader,

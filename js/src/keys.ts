@@ -24,6 +24,10 @@ export interface Key {
   readonly key: Uint8Array
   opened: number
   lastOpened: number
+  /** Cookies it sealed, and when it last sealed one / stopped sealing (ms since the epoch, 0 if never). */
+  sealed: number
+  lastSealed: number
+  demoted: number
 }
 
 /** Derives the key and key ID of one secret. */
@@ -64,7 +68,7 @@ export function buildRing(secrets: readonly string[]): Key[] {
     if (j >= 0) {
       throw new ConfigError(`cookieseal: secrets ${j + 1} and ${i + 1} derive the same key ID ${d.idHex}; replace one with a new secret`)
     }
-    keys.push({ ...d, opened: 0, lastOpened: 0 })
+    keys.push({ ...d, opened: 0, lastOpened: 0, sealed: 0, lastSealed: 0, demoted: 0 })
   })
   return keys
 }

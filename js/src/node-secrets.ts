@@ -12,7 +12,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import type { Codec } from './codec.js'
 import { ConfigError } from './errors.js'
 import { buildRing } from './keys.js'
-import { parseSecretsFile } from './secrets.js'
+import { parseSecretsFile, parseSecretsFileEntries, ringOrder, type SecretEntry } from './secrets.js'
 
 /** The largest secrets file read, in bytes. A real one holds a few lines; anything bigger is the wrong file. */
 export const MAX_SECRETS_FILE_SIZE = 65536
@@ -48,12 +48,14 @@ function message(e: unknown): string {
  * Reads and parses a secrets file (the grammar of parseSecretsFile): one
  * secret per line, the first seals, '#' comments. Throws ConfigError, with
  * the Node error as its cause, if the file cannot be read, is larger than
- * MAX_SECRETS_FILE_SIZE, or is not valid UTF-8. It does not check the
+ * MAX_SECRETS_FILE_SIZE, or is not valid UTF-8. The secrets come in ring
+ * order at now (ms since the epoch): see parseSecretsFile on activate=
+ * times. It does not check the
  * secrets; the Codec does.
  *
  *     const codec = new Codec({ secrets: readSecretsFile('/run/secrets/cookieseal') })
  */
-export function readSecretsFile(path: string): string[] {
+export function readSecretsFile(path: string, now: number = Date.now()): string[] {
   let b: Uint8Array
   try {
     b = readFileBytes(path)
@@ -61,7 +63,7 @@ export function readSecretsFile(path: string): string[] {
     throw new ConfigError(`cookieseal: reading secrets file: ${message(e)}`, { cause: e })
   }
   try {
-    return parseSecretsFile(b)
+    return parseSecretsFile(b, now)
   } catch (e) {
     throw new ConfigError(message(e).replace(/^cookieseal: secrets file /, `cookieseal: secrets file ${path} `), { cause: e })
   }
@@ -114,6 +116,8 @@ export class SecretsReloader {
   #err: Error | null = null // outcome of applying that content
   #readErr: string | null = null // message of the last read failure
   #pending: string | null = null // digest of content read once, not yet settled
+  #entries: SecretEntry[] = [] // of the content applied, for activation times
+  #first: string | null = null // the sealing secret last applied
 
   /**
    * Reads the file twice and sets codec's ring from it. Throws ConfigError,
@@ -169,7 +173,7 @@ export class SecretsReloader {
     const sum = hex(sha256(b))
     if (sum === this.#sum) {
       this.#pending = null
-      return { changed: hadReadErr, error: this.#err }
+      return { changed: this.#activate() || hadReadErr, error: this.#err }
     }
     if (sum !== this.#pending) {
       this.#pending = sum // seen once: wait for a second read
@@ -181,10 +185,29 @@ export class SecretsReloader {
     return { changed: true, error: this.#err }
   }
 
+  /**
+   * Puts first, once its activate= time has come, the secret the settled
+   * content says should seal now (SESSIONS.md S7.5); says whether it changed
+   * the ring. The file need not change: every poll checks.
+   */
+  #activate(): boolean {
+    if (this.#err !== null || this.#entries.length === 0) return false
+    try {
+      const secrets = ringOrder(this.#entries, Number(this.#codec.nowSeconds()) * 1000)
+      if (secrets[0] === this.#first) return false
+      this.#codec.setSecrets(secrets)
+      this.#first = secrets[0]!
+      return true
+    } catch {
+      return false
+    }
+  }
+
   /** Parses content and gives its secrets to the codec, unless a reload after the first would drop every key in force. */
   #apply(content: Uint8Array): Error | null {
     try {
-      const secrets = parseSecretsFile(content)
+      const entries = parseSecretsFileEntries(content)
+      const secrets = ringOrder(entries, Number(this.#codec.nowSeconds()) * 1000)
       if (this.#loaded && !this.#allowReplaceAll) {
         const ring = buildRing(secrets) // first, so that a bad list says what is wrong with it
         const current = new Set(this.#codec.keyIds)
@@ -194,6 +217,8 @@ export class SecretsReloader {
       }
       this.#codec.setSecrets(secrets)
       this.#loaded = true
+      this.#entries = entries
+      this.#first = secrets[0] ?? null
       return null
     } catch (e) {
       return new ConfigError(`cookieseal: secrets file ${this.path} refused, keeping the current keys: ${message(e).replace(/^cookieseal: /, '')}`, { cause: e })

@@ -63,6 +63,11 @@ export class NodeCookies {
     return this.cookies.read<T>(cookieHeader(req), name)
   }
 
+  /** read with any revocation list, including an asynchronous one (the Redis list); see Cookies.readAsync. */
+  readAsync<T = unknown>(req: NodeRequest, name: string): Promise<Session<T> | undefined> {
+    return this.cookies.readAsync<T>(cookieHeader(req), name)
+  }
+
   readValues(req: NodeRequest, name: string): Session<Typed> | undefined {
     return this.cookies.readValues(cookieHeader(req), name)
   }
@@ -70,6 +75,11 @@ export class NodeCookies {
   /** Starts a new session (issuedAt = createdAt = now) whatever the request carried: call it at login. */
   write(res: NodeResponse, req: NodeRequest | undefined, name: string, value: unknown, opts: { typed?: boolean } = {}): void {
     this.cookies.write(responseHeaders(res), cookieHeader(req), name, value, opts)
+  }
+
+  /** write for a login with the application's subject (user ID); see Cookies.login. */
+  login(res: NodeResponse, req: NodeRequest | undefined, name: string, value: unknown, subject: string, opts: { typed?: boolean } = {}): void {
+    this.cookies.login(responseHeaders(res), cookieHeader(req), name, value, subject, opts)
   }
 
   /** Writes the session again when info.reissue is set (after the handler accepted it); see Cookies.reissue. */

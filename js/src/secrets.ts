@@ -39,8 +39,37 @@ export function parseSecrets(value: string | undefined | null): string[] {
  * A secret can hold SP inside (`correct horse battery staple` is one secret
  * in a file, four in parseSecrets), but never starts or ends with SP or HTAB
  * and never holds ` #`.
+ *
+ * A secret whose line ends with the comment "#activate=2026-06-01T00:00:00Z"
+ * opens at once but seals only from that time (SESSIONS.md S7.5): the
+ * secrets come back in ring order at now (ms since the epoch, default
+ * Date.now()); a file with no secret active then is refused.
  */
-export function parseSecretsFile(content: string | Uint8Array): string[] {
+export function parseSecretsFile(content: string | Uint8Array, now: number = Date.now()): string[] {
+  return ringOrder(parseSecretsFileEntries(content), now)
+}
+
+/** One secret of a secrets file and its activation time (Unix seconds; absent: active at once). */
+export interface SecretEntry {
+  secret: string
+  activateAt?: number
+}
+
+/**
+ * The secrets of entries in ring order at now (ms since the epoch,
+ * SESSIONS.md S7.5): the first active one seals, the others follow in file
+ * order. Throws ConfigError when none is active.
+ */
+export function ringOrder(entries: readonly SecretEntry[], now: number = Date.now()): string[] {
+  if (entries.length === 0) return []
+  const t = Math.floor(now / 1000)
+  const first = entries.findIndex((e) => e.activateAt === undefined || e.activateAt <= t)
+  if (first < 0) throw new ConfigError('cookieseal: secrets file: no secret is active yet (every one has an activate= time after now)')
+  return [entries[first]!.secret, ...entries.filter((_, i) => i !== first).map((e) => e.secret)]
+}
+
+/** parseSecretsFile in file order, with each secret's activate= time. */
+export function parseSecretsFileEntries(content: string | Uint8Array): SecretEntry[] {
   let text: string
   if (content instanceof Uint8Array) {
     const bad = firstInvalidUTF8(content)
@@ -53,19 +82,35 @@ export function parseSecretsFile(content: string | Uint8Array): string[] {
     throw new ConfigError('cookieseal: parseSecretsFile takes a string or a Uint8Array')
   }
   if (text.startsWith('\ufeff')) text = text.slice(1)
-  const secrets: string[] = []
+  const entries: SecretEntry[] = []
+  let n = 0
   for (let line of text.split('\n')) {
+    n++
     if (line.endsWith('\r')) line = line.slice(0, -1)
+    let comment = ''
     for (let i = 0; i < line.length; i++) {
       if (line[i] === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) {
+        comment = line.slice(i + 1)
         line = line.slice(0, i) // "# note" or "secret  # note"
         break
       }
     }
     line = line.replace(/^[ \t]+|[ \t]+$/g, '')
-    if (line !== '') secrets.push(line)
+    const c = comment.replace(/^[ \t]+|[ \t]+$/g, '')
+    let activateAt: number | undefined
+    if (c.startsWith('activate=')) {
+      const m = /^activate=([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z$/.exec(c)
+      const t = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 1000 : NaN
+      // Date.UTC rolls 2026-02-30 over: the time must print back as written.
+      if (!m || !Number.isFinite(t) || new Date(t * 1000).toISOString().replace('.000Z', 'Z') !== c.slice(9)) {
+        throw new ConfigError(`cookieseal: secrets file line ${n}: an activate= time must be YYYY-MM-DDTHH:MM:SSZ (UTC)`)
+      }
+      if (line === '') throw new ConfigError(`cookieseal: secrets file line ${n}: an activate= comment needs a secret on its line`)
+      activateAt = t
+    }
+    if (line !== '') entries.push(activateAt === undefined ? { secret: line } : { secret: line, activateAt })
   }
-  return secrets
+  return entries
 }
 
 function notUTF8(line: number): ConfigError {

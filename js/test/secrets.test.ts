@@ -40,19 +40,20 @@ for (const c of suite.cases) {
     if (c.kind === 'string') {
       outcomes.push(() => parseSecrets(c.input))
     } else if (c.kind === 'file') {
-      outcomes.push(() => parseSecretsFile(bytes))
-      if (c.input !== undefined) outcomes.push(() => parseSecretsFile(c.input))
+      const now = c.now === undefined ? Date.now() : Number(c.now) * 1000
+      outcomes.push(() => parseSecretsFile(bytes, now))
+      if (c.input !== undefined) outcomes.push(() => parseSecretsFile(c.input, now))
       outcomes.push(() => {
         const path = join(tmp(), 'secrets')
         writeFileSync(path, bytes, { mode: 0o600 })
-        return readSecretsFile(path)
+        return readSecretsFile(path, now)
       })
     } else {
       assert.fail(`kind ${c.kind}`)
     }
     for (const run of outcomes) {
       if (c.expect.error !== undefined) {
-        assert.throws(run, (e: unknown) => e instanceof ConfigError && /not valid UTF-8 \(line \d+\)/.test((e as Error).message))
+        assert.throws(run, (e: unknown) => e instanceof ConfigError && /not valid UTF-8 \(line \d+\)|activate/.test((e as Error).message))
         continue
       }
       const got = run()
@@ -261,4 +262,26 @@ test('reloader: start() polls, reports each new failure once, and stops', async 
   }
   assert.throws(() => r.start(0), /interval/)
   assert.throws(() => r.start(Number.NaN), /interval/)
+})
+
+test('secrets: a reloader starts sealing with a secret at its activate= time, without a file change; nobody is logged out', () => {
+  const oldS = generateSecret(), newS = generateSecret()
+  const at = Date.UTC(2026, 5, 1) // 2026-06-01T00:00:00Z
+  let clock = at - 60_000
+  const path = join(tmp(), 'secrets')
+  writeFileSync(path, `${newS} #activate=2026-06-01T00:00:00Z\n${oldS}\n`, { mode: 0o600 })
+  const codec = new Codec({ secrets: [oldS], now: () => clock })
+  const r = new SecretsReloader(codec, path)
+  const [oldId, newId] = [new Codec({ secrets: [oldS] }).keyIds[0], new Codec({ secrets: [newS] }).keyIds[0]]
+  assert.deepEqual(codec.keyIds, [oldId, newId], 'before: the old key seals, the new one opens')
+  const before = codec.seal('s', 'v')
+  assert.equal(r.poll().changed, false)
+  clock = at
+  assert.equal(r.poll().changed, true)
+  assert.deepEqual(codec.keyIds, [newId, oldId], 'at the time: the new key seals')
+  const { info } = codec.open('s', before)
+  assert.equal(info.reissue, true, 'the old cookie opens and is re-issued')
+  const u = codec.keyUsage()
+  assert.equal(u[1]!.retireAfter, at + (codec.maxAge + 60) * 1000)
+  assert.equal(u[1]!.sealed, 1)
 })

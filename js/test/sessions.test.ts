@@ -20,6 +20,7 @@ import { connect, Socket } from 'node:net'
 import { Codec, type Info } from '../src/codec.js'
 import { Cookies, readCandidates, type CookieOptions, type Session } from '../src/cookies.js'
 import { NodeCookies } from '../src/node.js'
+import { MemoryRevocations } from '../src/revoke.js'
 import { TESTDATA, readJSON } from './helpers.js'
 
 const CLASS: Record<string, string> = {
@@ -27,6 +28,7 @@ const CLASS: Record<string, string> = {
   ERR_COOKIESEAL_EXPIRED: 'expired',
   ERR_COOKIESEAL_UNKNOWN_KEY: 'unknown_key',
   ERR_COOKIESEAL_TOO_LARGE: 'too_large',
+  ERR_COOKIESEAL_REVOKED: 'revoked',
 }
 
 function sessionFiles(): string[] {
@@ -49,6 +51,7 @@ function configOf(c: any) {
     maxChunks: k.max_parts === undefined ? undefined : Number(k.max_parts),
     maxHeaderBytes: k.max_header_bytes === undefined ? undefined : Number(k.max_header_bytes),
     legacyScopes: (k.legacy_scopes ?? []).map((l: any) => ({ domain: l.domain ?? '', path: l.path ?? '' })),
+    revocations: listOf(k.revocations),
   }
   return {
     name: String(k.name ?? 'session'),
@@ -78,6 +81,16 @@ function configOf(c: any) {
   }
 }
 
+/** A case's revocation list (SESSIONS.md S9), its entries kept past the case's clocks. */
+function listOf(r: any): MemoryRevocations | undefined {
+  if (r === undefined) return undefined
+  const list = new MemoryRevocations()
+  const forever = Math.floor(Date.now() / 1000) + 86400
+  for (const id of r.sessions ?? []) list.revokeSession(String(id), forever)
+  for (const e of r.subjects ?? []) list.revokeSubject(String(e.subject), Number(e.before), forever)
+  return list
+}
+
 function headerOf(c: any): string {
   if (c.header !== undefined) return String(c.header)
   if (c.header_pieces !== undefined) return c.header_pieces.map((p: any) => String(p.text).repeat(Number(p.times ?? 1))).join('')
@@ -88,6 +101,7 @@ function headerOf(c: any): string {
 interface Api {
   read(): Session<any> | undefined
   write(value: unknown): void
+  login(value: unknown, subject: string): void
   refresh(value: unknown, info?: Info): void
   reissue(value: unknown, info: Info): void
   delete(): void
@@ -133,7 +147,8 @@ function handle(c: any, api: Api, clock: { now: number }, opens: { n: number }):
         api.refresh({ ...(s ? (s.value as object) : {}), ...c.values }, s?.info)
         break
       case 'login':
-        api.write({ ...c.values })
+        if (c.subject !== undefined) api.login({ ...c.values }, String(c.subject))
+        else api.write({ ...c.values })
         break
       case 'logout':
         api.delete()
@@ -180,6 +195,8 @@ function check(c: any, got: Handled, setCookie: string[], cacheControl: string |
     if (e.issued_at !== undefined) assert.equal(got.info!.issuedAt, Number(e.issued_at), 'issued_at read')
     if (e.created_at !== undefined) assert.equal(String(got.info!.createdAt), String(e.created_at), 'created_at read')
     if (e.key_id !== undefined) assert.equal(got.info!.keyId, e.key_id, 'key_id read')
+    assert.equal(got.info!.sessionId, e.session_id ?? '', 'session_id read')
+    assert.equal(got.info!.subject, e.subject ?? '', 'subject read')
   } else {
     assert.equal(got.session, undefined, 'a bad or absent cookie gives an empty session')
   }
@@ -224,6 +241,13 @@ function check(c: any, got: Handled, setCookie: string[], cacheControl: string |
     if (x.created_at !== undefined) assert.equal(String(info.createdAt), String(x.created_at), 'sealed created_at')
     if (x.key_id !== undefined) assert.equal(info.keyId, x.key_id, 'sealed key_id')
     if (x.parts !== undefined) assert.equal(sets.length, Number(x.parts), 'parts')
+    assert.equal(info.subject, x.subject ?? '', 'sealed subject')
+    if (x.session_id === 'new') {
+      assert.match(info.sessionId, /^[0-9a-f]{32}$/, 'sealed session_id: a new one')
+      assert.notEqual(info.sessionId, got.info?.sessionId, 'sealed session_id: not the one read')
+    } else {
+      assert.equal(info.sessionId, x.session_id ?? '', 'sealed session_id')
+    }
   }
 }
 
@@ -249,6 +273,7 @@ function runWeb(c: any): void {
   const got = handle(c, {
     read: () => cookies.read(src, cfg.name),
     write: (v) => cookies.write(h, src, cfg.name, v),
+    login: (v, sub) => cookies.login(h, src, cfg.name, v, sub),
     refresh: (v, info) => cookies.refresh(h, src, cfg.name, v, info),
     reissue: (v, info) => cookies.reissue(h, src, cfg.name, v, info),
     delete: () => cookies.delete(h, src, cfg.name),
@@ -276,6 +301,7 @@ function nodeHandler(req: IncomingMessage, res: ServerResponse, p: Pending): voi
     p.result = handle(c, {
       read: () => nc.read(req, cfg.name),
       write: (v) => nc.write(res, req, cfg.name, v),
+      login: (v, sub) => nc.login(res, req, cfg.name, v, sub),
       refresh: (v, info) => nc.refresh(res, req, cfg.name, v, info),
       reissue: (v, info) => nc.reissue(res, req, cfg.name, v, info),
       delete: () => nc.delete(res, req, cfg.name),

@@ -43,6 +43,8 @@ def view(request: HttpRequest, action: str) -> HttpResponse:
     elif action == "login":
         s.cycle_key()
         s.update(case["values"])
+        if "subject" in case:
+            s.renew(subject=case["subject"])
     elif action == "logout":
         s.flush()
     else:
@@ -70,6 +72,7 @@ def run_django(case: dict[str, Any], cfg: suite.Config) -> suite.Observed:
         COOKIESEAL_LEGACY_SCOPES=cfg.legacy,
         COOKIESEAL_INSECURE=cfg.insecure,
         COOKIESEAL_ON_ERROR=seen.errors.append,
+        COOKIESEAL_REVOCATIONS=cfg.revocation_list(),
     ):
         cookieseal.django.get_layer().codec._now = clock
         header = suite.header_of(case)  # "": the request has no Cookie header

@@ -55,14 +55,15 @@ def test_secrets_suite(case: dict[str, Any], tmp_path: pathlib.Path) -> None:
     elif case["kind"] == "file":
         path = tmp_path / "secrets"
         path.write_bytes(data)
-        runs += [lambda: parse_secrets_file(data), lambda: read_secrets_file(str(path))]
+        now = case.get("now")
+        runs += [lambda: parse_secrets_file(data, now), lambda: read_secrets_file(str(path), now)]
         if "input" in case:
-            runs.append(lambda: parse_secrets_file(case["input"]))
+            runs.append(lambda: parse_secrets_file(case["input"], now))
     else:
         pytest.fail(f"kind {case['kind']}")
     for run in runs:
         if "error" in case["expect"]:
-            with pytest.raises(ConfigError, match=r"not valid UTF-8 \(line \d+\)"):
+            with pytest.raises(ConfigError, match=r"not valid UTF-8 \(line \d+\)|activate"):
                 run()
             continue
         got = run()
@@ -280,3 +281,28 @@ def test_reloader_start_reports_each_failure_once(tmp_path: pathlib.Path) -> Non
     for bad in (0, -1, float("nan"), float("inf"), True):
         with pytest.raises(ConfigError, match="interval"):
             r.start(bad)
+
+
+def test_reloader_activates(tmp_path: pathlib.Path) -> None:
+    """A secret with an activate= time opens at once and seals from that
+    time, on the next poll, without a file change; nobody is logged out."""
+    old, new = cookieseal.generate_secret(), cookieseal.generate_secret()
+    at = 1780272000  # 2026-06-01T00:00:00Z
+    clock = [at - 60.0]
+    path = tmp_path / "secrets"
+    path.write_text(f"{new} #activate=2026-06-01T00:00:00Z\n{old}\n")
+    path.chmod(0o600)
+    codec = Codec([old], now=lambda: clock[0])
+    r = cookieseal.SecretsReloader(codec, str(path))
+    old_id, new_id = Codec([old]).key_ids[0], Codec([new]).key_ids[0]
+    assert codec.key_ids == (old_id, new_id)
+    before = codec.seal("s", "v")
+    assert not r.poll().changed
+    clock[0] = at
+    assert r.poll().changed
+    assert codec.key_ids == (new_id, old_id)
+    _, info = codec.open_info("s", before)
+    assert info.reissue, "the old cookie opens and is re-issued"
+    u = codec.key_usage()
+    assert u[1].retire_after == at + codec.max_age + 60
+    assert u[1].sealed == 1 and u[0].sealed == 0

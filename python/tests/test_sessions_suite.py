@@ -16,6 +16,7 @@ writes after the view, at that time.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -67,6 +68,19 @@ class Config:
     max_header_bytes: int = 3072
     legacy_scopes: list[dict[str, str]] = field(default_factory=list)
     insecure: bool = False
+    revocations: dict[str, Any] | None = None
+
+    def revocation_list(self) -> cookieseal.MemoryRevocations | None:
+        """The case's revocation list (S9), its entries kept past the case's clocks."""
+        if self.revocations is None:
+            return None
+        lst = cookieseal.MemoryRevocations()
+        forever = int(time.time()) + 86400
+        for sid in self.revocations.get("sessions", []):
+            lst.revoke_session(sid, forever)
+        for e in self.revocations.get("subjects", []):
+            lst.revoke_subject(e["subject"], e["before"], forever)
+        return lst
 
     @property
     def full(self) -> str:
@@ -110,6 +124,8 @@ class Handler:
         elif action == "login":
             session.clear()
             session.update(self.case["values"])
+            if "subject" in self.case:
+                session.renew(subject=self.case["subject"])
         elif action == "logout":
             session.clear()
         else:
@@ -137,6 +153,7 @@ def run_flask(case: dict[str, Any], cfg: Config) -> Observed:
         COOKIESEAL_MAX_HEADER_BYTES=cfg.max_header_bytes,
         COOKIESEAL_LEGACY_SCOPES=cfg.legacy,
         COOKIESEAL_INSECURE=cfg.insecure,
+        COOKIESEAL_REVOCATIONS=cfg.revocation_list(),
     )
     iface = cookieseal.flask.install(app, on_error=seen.errors.append)
     iface.codec._now = clock
@@ -186,6 +203,7 @@ def run_starlette(case: dict[str, Any], cfg: Config) -> Observed:
         max_header_bytes=cfg.max_header_bytes,
         legacy_scopes=cfg.legacy,
         on_error=seen.errors.append,
+        revocations=cfg.revocation_list(),
     )
     header = header_of(case)  # "": the request has no Cookie header
     r = TestClient(RawCookie(app), base_url="https://testserver").get("/" + case["action"], headers=raw_headers(header) if header else {})
@@ -270,6 +288,7 @@ def test_scenario(integration: str, case: dict[str, Any], monkeypatch: pytest.Mo
         assert seen.info is not None and seen.read_error is None, seen.read_error
         assert same_json(seen.session, expect["session"]), seen.session
         assert (seen.info.issued_at, seen.info.created_at, seen.info.key_id) == (expect["issued_at"], expect["created_at"], expect["key_id"])
+        assert (seen.info.session_id, seen.info.subject) == (expect.get("session_id", ""), expect.get("subject", ""))
     else:
         assert seen.session == {} and seen.info is None
         got = "none" if seen.read_error is None else error_class(seen.read_error)
@@ -311,3 +330,9 @@ def test_scenario(integration: str, case: dict[str, Any], monkeypatch: pytest.Mo
     data, info = opener._open_info(cfg.full, value, len(cfg.full) + 1 + len(value))
     assert same_json(data, sealed["session"]), data
     assert (info.issued_at, info.created_at, info.key_id) == (sealed["issued_at"], sealed["created_at"], sealed["key_id"])
+    assert info.subject == sealed.get("subject", "")
+    if sealed.get("session_id") == "new":
+        assert len(info.session_id) == 32 and not info.session_id.strip("0123456789abcdef"), info.session_id
+        assert seen.info is None or info.session_id != seen.info.session_id
+    else:
+        assert info.session_id == sealed.get("session_id", "")

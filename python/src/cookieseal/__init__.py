@@ -23,6 +23,7 @@ from ._codec import (
     MIN_SECRET_SIZE,
     Codec,
     Info,
+    KeyUsage,
     derive_key,
     generate_secret,
     secrets_from_env,
@@ -30,10 +31,13 @@ from ._codec import (
 from ._secrets import (
     MAX_SECRETS_FILE_SIZE,
     PollResult,
+    SecretEntry,
     SecretsReloader,
     parse_secrets,
     parse_secrets_file,
+    parse_secrets_file_entries,
     read_secrets_file,
+    ring_order,
 )
 from ._errors import (
     ConfigError,
@@ -41,9 +45,11 @@ from ._errors import (
     CookieTooLarge,
     ExpiredCookie,
     InvalidCookie,
+    RevokedSession,
     UnknownKey,
     UnsupportedValue,
 )
+from ._revoke import MemoryRevocations, Revocations
 from ._values import (
     Duration,
     Float32,
@@ -70,12 +76,19 @@ from ._values import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "MemoryRevocations",
+    "Revocations",
+    "RevokedSession",
     "Codec",
     "Info",
+    "KeyUsage",
     "generate_secret",
     "secrets_from_env",
     "parse_secrets",
     "parse_secrets_file",
+    "parse_secrets_file_entries",
+    "ring_order",
+    "SecretEntry",
     "read_secrets_file",
     "SecretsReloader",
     "PollResult",

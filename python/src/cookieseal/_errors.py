@@ -53,3 +53,11 @@ class UnsupportedValue(TypeError):
     """A value the sealer cannot carry without changing it (a type JSON or
     the typed form has no place for, a non-finite float, a lone surrogate, a
     structure nested deeper than 512 levels or cyclic)."""
+
+
+class RevokedSession(CookiesealError):
+    """The session opened, but a revocation list refuses it (SESSIONS.md S9):
+    its session ID, or its subject before a time; or the list could not be
+    asked and fails closed. The session layer's class, not the codec's."""
+
+    code = "ERR_COOKIESEAL_REVOKED"

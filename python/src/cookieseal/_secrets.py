@@ -11,12 +11,15 @@ would remove or split on them, so none is used here.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import math
 import re
 import threading
+import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ._errors import ConfigError
 
@@ -57,7 +60,7 @@ def parse_secrets(value: str | None) -> list[str]:
     return [s for s in _SEPARATORS.split(value) if s]
 
 
-def parse_secrets_file(content: str | bytes) -> list[str]:
+def parse_secrets_file(content: str | bytes, now: float | None = None) -> list[str]:
     """Parse the content of a secrets file, as bytes or as text: one secret
     per line, the first seals.
 
@@ -74,7 +77,45 @@ def parse_secrets_file(content: str | bytes) -> list[str]:
     A secret can hold SP inside (``correct horse battery staple`` is one
     secret in a file, four in :func:`parse_secrets`), but never starts or
     ends with SP or HTAB and never holds `` #``.
+
+    A secret whose line ends with the comment ``#activate=2026-06-01T00:00:00Z``
+    opens at once but seals only from that time (SESSIONS.md S7.5): the
+    secrets come back in ring order at ``now`` (Unix seconds, default the
+    current time); a file with no secret active then is refused.
     """
+    return ring_order(parse_secrets_file_entries(content), time.time() if now is None else now)
+
+
+@dataclass(frozen=True)
+class SecretEntry:
+    """One secret of a secrets file and its activation time (Unix seconds;
+    None: active at once)."""
+
+    secret: str
+    activate_at: int | None = None
+
+    def __repr__(self) -> str:  # never the secret
+        return f"SecretEntry(activate_at={self.activate_at!r})"
+
+
+def ring_order(entries: Sequence[SecretEntry], now: float) -> list[str]:
+    """The secrets of entries in ring order at now (SESSIONS.md S7.5): the
+    first active one seals, the others follow in file order. ConfigError
+    when none is active."""
+    if not entries:
+        return []
+    t = int(now // 1)
+    for i, e in enumerate(entries):
+        if e.activate_at is None or e.activate_at <= t:
+            return [e.secret] + [x.secret for j, x in enumerate(entries) if j != i]
+    raise ConfigError("cookieseal: secrets file: no secret is active yet (every one has an activate= time after now)")
+
+
+_ACTIVATE = re.compile(r"activate=([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})Z")
+
+
+def parse_secrets_file_entries(content: str | bytes) -> list[SecretEntry]:
+    """parse_secrets_file in file order, with each secret's activate= time."""
     if isinstance(content, (bytes, bytearray, memoryview)):
         raw = bytes(content)
         try:
@@ -90,18 +131,31 @@ def parse_secrets_file(content: str | bytes) -> list[str]:
         raise ConfigError(f"cookieseal: parse_secrets_file takes str or bytes, not {type(content).__name__}")
     if text.startswith("\ufeff"):
         text = text[1:]
-    secrets = []
-    for line in text.split("\n"):
+    entries = []
+    for n, line in enumerate(text.split("\n"), 1):
         if line.endswith("\r"):
             line = line[:-1]
+        comment = ""
         for i, ch in enumerate(line):
             if ch == "#" and (i == 0 or line[i - 1] in " \t"):
-                line = line[:i]  # "# note" or "secret  # note"
+                line, comment = line[:i], line[i + 1 :]  # "# note" or "secret  # note"
                 break
         line = line.strip(" \t")
+        c = comment.strip(" \t")
+        at: int | None = None
+        if c.startswith("activate="):
+            m = _ACTIVATE.fullmatch(c)
+            try:
+                if m is None:
+                    raise ValueError
+                at = calendar.timegm(datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S").timetuple())
+            except ValueError:
+                raise ConfigError(f"cookieseal: secrets file line {n}: an activate= time must be YYYY-MM-DDTHH:MM:SSZ (UTC)") from None
+            if not line:
+                raise ConfigError(f"cookieseal: secrets file line {n}: an activate= comment needs a secret on its line")
         if line:
-            secrets.append(line)
-    return secrets
+            entries.append(SecretEntry(line, at))
+    return entries
 
 
 def _not_utf8(line: int) -> ConfigError:
@@ -119,7 +173,7 @@ def _read_bytes(path: str) -> bytes:
     return b
 
 
-def read_secrets_file(path: str) -> list[str]:
+def read_secrets_file(path: str, now: float | None = None) -> list[str]:
     """Read and parse a secrets file (the grammar of
     :func:`parse_secrets_file`). Raises :class:`ConfigError`, with the
     ``OSError`` as its cause, if the file cannot be read or is larger than
@@ -133,7 +187,7 @@ def read_secrets_file(path: str) -> list[str]:
     except OSError as e:
         raise ConfigError(f"cookieseal: reading secrets file: {e}") from e
     try:
-        return parse_secrets_file(b)
+        return parse_secrets_file(b, now)
     except ConfigError as e:
         raise ConfigError(str(e).replace("cookieseal: secrets file ", f"cookieseal: secrets file {path} ", 1)) from e
 
@@ -188,6 +242,8 @@ class SecretsReloader:
         self._err: ConfigError | None = None  # outcome of applying that content
         self._read_err: str | None = None  # message of the last read failure
         self._pending: bytes | None = None  # digest of content read once, not yet settled
+        self._entries: list[SecretEntry] = []  # of the content applied, for activation times
+        self._first: str | None = None  # the sealing secret last applied
         self.reload()
 
     def __repr__(self) -> str:
@@ -232,7 +288,7 @@ class SecretsReloader:
         digest = hashlib.sha256(b).digest()
         if digest == self._sum:
             self._pending = None
-            return PollResult(had_read_err, self._err)
+            return PollResult(self._activate() or had_read_err, self._err)
         if digest != self._pending:
             self._pending = digest  # seen once: wait for a second read
             return PollResult(had_read_err, self._err)
@@ -241,13 +297,30 @@ class SecretsReloader:
         self._err = self._apply(b)
         return PollResult(True, self._err)
 
+    def _activate(self) -> bool:
+        """Put first, once its activate= time has come, the secret the
+        settled content says should seal now (SESSIONS.md S7.5); whether it
+        changed the ring. The file need not change: every poll checks."""
+        if self._err is not None or not self._entries:
+            return False
+        try:
+            secrets = ring_order(self._entries, self._codec.now())
+            if secrets[0] == self._first:
+                return False
+            self._codec.set_secrets(secrets)
+        except ConfigError:
+            return False
+        self._first = secrets[0]
+        return True
+
     def _apply(self, content: bytes) -> ConfigError | None:
         """Parse content and give its secrets to the codec, unless a reload
         after the first would drop every key in force."""
         from ._codec import _build_ring
 
         try:
-            secrets = parse_secrets_file(content)
+            entries = parse_secrets_file_entries(content)
+            secrets = ring_order(entries, self._codec.now())
             if self._loaded and not self._allow_replace_all:
                 ring = _build_ring(secrets)  # first, so that a bad list says what is wrong with it
                 current = set(self._codec.key_ids)
@@ -257,6 +330,7 @@ class SecretsReloader:
                         "(add a new secret before removing the old ones, or set allow_replace_all)"
                     )
             self._codec.set_secrets(secrets)
+            self._entries, self._first = entries, secrets[0] if secrets else None
         except ConfigError as e:
             msg = str(e).removeprefix("cookieseal: ")
             err = ConfigError(f"cookieseal: secrets file {self.path} refused, keeping the current keys: {msg}")

@@ -14,8 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import _chunks, _json, _values
-from ._codec import Codec, Info
-from ._errors import ConfigError, CookiesealError, CookieTooLarge, ExpiredCookie, InvalidCookie, UnknownKey, UnsupportedValue
+from ._codec import MAX_CLOCK_SKEW, Codec, Info
+from ._errors import (
+    ConfigError,
+    CookiesealError,
+    CookieTooLarge,
+    ExpiredCookie,
+    InvalidCookie,
+    RevokedSession,
+    UnknownKey,
+    UnsupportedValue,
+)
+from ._revoke import Revocations
 
 log = logging.getLogger("cookieseal")
 
@@ -29,6 +39,7 @@ _CLASSES: tuple[tuple[type[CookiesealError], str], ...] = (
     (UnknownKey, "unknown_key"),
     (CookieTooLarge, "too_large"),
     (InvalidCookie, "invalid"),
+    (RevokedSession, "revoked"),
 )
 
 #: A legacy opener (a migration, see SessionLayer): the value of a cookie
@@ -227,6 +238,7 @@ class SessionLayer:
         partitioned: bool = False,
         on_error: Callable[[CookiesealError], None] | None = None,
         legacy_openers: Sequence[LegacyOpener] = (),
+        revocations: Revocations | None = None,
     ) -> None:
         if prefix not in PREFIXES:
             raise ConfigError(f"cookieseal: prefix {prefix!r}, want one of {PREFIXES}")
@@ -288,6 +300,9 @@ class SessionLayer:
         self.legacy_openers: tuple[LegacyOpener, ...] = tuple(legacy_openers)
         if not all(callable(o) for o in self.legacy_openers):
             raise ConfigError("cookieseal: legacy openers must be callables")
+        #: The revocation list asked on every read (S9); with one, every
+        #: session written carries a session ID.
+        self.revocations = revocations
 
     def __repr__(self) -> str:
         return f"SessionLayer({self.full_name!r}, scope={self.scope}, secure={self.secure})"
@@ -328,6 +343,7 @@ class SessionLayer:
                     value = _chunks.assemble(full, head, parts, self.codec.max_length, self.max_parts)
                     tree, info = self.codec._open_info(full, value, len(full) + 1 + len(value))
                     data = session_data(tree)
+                self._check(info)
             except CookiesealError as e:
                 first = first or e
                 continue
@@ -335,6 +351,48 @@ class SessionLayer:
         assert first is not None
         self.report(first, "did not open")
         return Read(error_class(first), {}, None, first, now, True, sent)
+
+    def _check(self, info: Info) -> None:
+        """S9.3: RevokedSession when the list revokes the session or cannot
+        be asked (fail closed; a list that fails open answers False)."""
+        if self.revocations is None or not (info.session_id or info.subject):
+            return
+        try:
+            revoked = self.revocations.revoked(info)
+        except Exception as e:  # the list's failure, whatever it is
+            raise RevokedSession(f"cookieseal: session revoked: the revocation list could not be read ({type(e).__name__})") from e
+        if revoked:
+            raise RevokedSession("cookieseal: session revoked")
+
+    def revoke(self, info: Info) -> None:
+        """Revoke the session info describes, on every server that shares
+        the list ("log out this device"), until no cookie of it can open
+        (S9.4). Writes nothing: delete the cookie too."""
+        if self.revocations is None:
+            raise ConfigError("cookieseal: revoking needs a revocations list")
+        if not info.session_id:
+            raise ValueError("cookieseal: the session has no ID to revoke (a login, or a revocations list, seals one)")
+        now = self.codec.now()
+        self.revocations.revoke_session(info.session_id, self._until(now, info.created_at))
+
+    def revoke_subject(self, subject: str) -> None:
+        """Revoke every session of subject created before now, on every
+        server that shares the list ("log out everywhere", "after the
+        password change"). A session created in this second or later (the
+        login that follows) stays valid."""
+        if self.revocations is None:
+            raise ConfigError("cookieseal: revoking needs a revocations list")
+        if not subject:
+            raise ValueError("cookieseal: revoke_subject needs a subject")
+        now = self.codec.now()
+        self.revocations.revoke_subject(subject, now, self._until(now, now))
+
+    def _until(self, now: int, created: int) -> int:
+        """How long an entry written now is kept (S9.4)."""
+        until = now + self.codec.max_age + MAX_CLOCK_SKEW + 1
+        if self.codec.max_lifetime:
+            until = min(until, created + self.codec.max_lifetime + MAX_CLOCK_SKEW + 1)
+        return until
 
     def open_value(self, value: str) -> Read:
         """Open one whole session value, as a session_key carries it in
@@ -351,6 +409,7 @@ class SessionLayer:
             else:
                 tree, info = self.codec._open_info(full, value, len(full) + 1 + self.max_parts * self.codec.max_length)
                 data = session_data(tree)
+                self._check(info)
         except CookiesealError as e:
             self.report(e, "did not open")
             return Read(error_class(e), {}, None, e, now, True)
@@ -396,13 +455,15 @@ class SessionLayer:
         refused: bool = False,
         status: int = 200,
         framework_refresh: bool = False,
+        subject: str = "",
     ) -> list[SetCookie]:
         """The cookies a response sets or expires for this session (S6.7):
 
         - an empty session: deleted when the handler emptied it (logout,
           S6.7, S6.8), even when the request carried no cookie; otherwise
           nothing;
-        - renew (login, S6.5): sealed new, issued-at = created-at = now;
+        - renew (login, S6.5): sealed new, issued-at = created-at = now, a
+          new session ID, and subject (the user ID, S9.1) when given;
         - changed: issued-at now, created-at kept (S6.4);
         - unchanged: a due refresh or re-issue (S6.3), or the framework's
           own refresh rule, unless the handler refused the session (refused,
@@ -424,11 +485,17 @@ class SessionLayer:
             return []
         info = read.info
         legacy = info is not None and info.legacy
+        # S9.1: the identity a write keeps, or a new one.
+        sid: str | None = info.session_id or None if info else None
+        sub = info.subject if info else ""
         if renew:
             issued, created, own = now, now, True
+            sid, sub = ("new", subject) if subject or self.revocations is not None else (None, "")
         elif changed:
             # A legacy session has no trustworthy created-at: it starts now.
             issued, created, own = now, min(info.created_at, now) if info and not legacy else now, True
+            if info is None or legacy:
+                sid, sub = None, ""
         else:
             if refused or status >= 400 or info is None:
                 return []
@@ -453,8 +520,10 @@ class SessionLayer:
                 "not written",
             )
             return []
+        if sid is None and self.revocations is not None:
+            sid = "new"
         try:
-            parts = self._seal(data, issued, created)
+            parts = self._seal(data, issued, created, sid, sub)
         except (CookiesealError, UnsupportedValue) as e:
             if own:
                 raise
@@ -469,10 +538,13 @@ class SessionLayer:
         out += [SetCookie(_chunks.part_name(full, k), "", self.scope, True) for k in self._stale(read, len(parts))]
         return out
 
-    def _seal(self, data: Mapping[str, Any], issued: int, created: int) -> list[tuple[str, str]]:
+    def _seal(
+        self, data: Mapping[str, Any], issued: int, created: int, sid: str | None = None, subject: str = ""
+    ) -> list[tuple[str, str]]:
         full = self.full_name
         limit = len(full) + 1 + self.max_parts * self.codec.max_length
-        value = self.codec._seal_plain(full, dict(data), issued, created, limit)
+        ident = self.codec._identity(sid, subject)
+        value = self.codec._seal_plain(full, dict(data), issued, created, limit, ident)
         return _chunks.split(full, value, self.codec.max_length, self.max_parts, self.max_header_bytes)
 
     def _delete(self, read: Read) -> list[SetCookie]:

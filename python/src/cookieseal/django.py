@@ -163,6 +163,7 @@ def get_layer() -> SessionLayer:
         getattr(s, "COOKIESEAL_MAX_HEADER_BYTES", _chunks.DEFAULT_MAX_HEADER_BYTES),
         repr(getattr(s, "COOKIESEAL_LEGACY_SCOPES", ())),
         getattr(s, "COOKIESEAL_MIGRATE_FROM", None),
+        id(getattr(s, "COOKIESEAL_REVOCATIONS", None)),
         s.SECRET_KEY,
         tuple(s.SECRET_KEY_FALLBACKS),
         hashlib.sha256(json.dumps(_secrets()).encode("utf-8", "surrogatepass")).hexdigest(),
@@ -212,6 +213,7 @@ def get_layer() -> SessionLayer:
             http_only=bool(s.SESSION_COOKIE_HTTPONLY),
             on_error=_on_error,
             legacy_openers=legacy,
+            revocations=getattr(s, "COOKIESEAL_REVOCATIONS", None),
         )
     except ConfigError as e:
         raise ImproperlyConfigured(str(e)) from None
@@ -275,6 +277,8 @@ class SessionStore(SessionBase):
         self.refused = False
         #: A new session was started (cycle_key, renew).
         self.renewed = False
+        #: The subject (user ID) of a renew(subject=...), SESSIONS.md S9.
+        self.subject = ""
         #: The session was emptied (clear, flush, delete).
         self.cleared = False
 
@@ -353,10 +357,12 @@ class SessionStore(SessionBase):
         then not re-issued or refreshed (a change is still written)."""
         self.refused = True
 
-    def renew(self) -> None:
+    def renew(self, subject: str = "") -> None:
         """Start a new session holding the current values (login): sealed
-        with issued-at = created-at = now, whatever was read."""
+        with issued-at = created-at = now, whatever was read; subject is the
+        user ID a revocation list (COOKIESEAL_REVOCATIONS) can name."""
         self.renewed = True
+        self.subject = subject or self.subject
         self.modified = True
 
     def clear(self) -> None:
@@ -379,10 +385,16 @@ class SessionStore(SessionBase):
         now = layer.codec.now()
         if self.renewed or info is None or info.legacy:
             created = now
+            # A new session: a new ID when a subject or a revocation list asks for one (S9.1).
+            sid = "new" if self.subject or layer.revocations is not None else None
+            subject = self.subject
         else:
             created = min(info.created_at, now)
+            sid = info.session_id or ("new" if layer.revocations is not None else None)
+            subject = info.subject
         full = layer.full_name
-        self._session_key = layer.codec._seal_plain(full, data, now, created, len(full) + 1 + layer.max_parts * layer.codec.max_length)
+        ident = layer.codec._identity(sid, subject)
+        self._session_key = layer.codec._seal_plain(full, data, now, created, len(full) + 1 + layer.max_parts * layer.codec.max_length, ident)
         self.modified = True
 
     async def asave(self, must_create: bool = False) -> None:
@@ -492,6 +504,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
             refused=session.refused,
             status=status,
             framework_refresh=bool(settings.SESSION_SAVE_EVERY_REQUEST),
+            subject=session.subject,
         )
         if not cookies:
             return response

@@ -117,6 +117,7 @@ class SealedSession(SecureCookieSession):
     cookieseal_error: CookiesealError | None = None
     cookieseal_refused = False
     cookieseal_renewed = False
+    cookieseal_subject = ""
     cookieseal_cleared = False
     _cookieseal_failed = False
     _cookieseal_read: Read | None = None
@@ -127,10 +128,13 @@ class SealedSession(SecureCookieSession):
         then not re-issued or refreshed (a change is still written)."""
         self.cookieseal_refused = True
 
-    def renew(self) -> None:
+    def renew(self, subject: str = "") -> None:
         """Start a new session holding the current values (login): sealed
-        with issued-at = created-at = now, whatever was read."""
+        with issued-at = created-at = now and a new session ID, whatever was
+        read; subject is the user ID that a revocation list can name
+        (SESSIONS.md S9), "" for none."""
         self.cookieseal_renewed = True
+        self.cookieseal_subject = subject
         self.modified = True
 
     def clear(self) -> None:
@@ -200,10 +204,11 @@ class SealedSessionInterface(SessionInterface):
             self.get_cookie_httponly(app),
             bool(c.get("SESSION_COOKIE_PARTITIONED", False)),
             repr(legacy),
+            id(c.get("COOKIESEAL_REVOCATIONS")),
         )
         layer = self._layers.get(key)
         if layer is None:
-            full, domain, path, _, _, samesite, httponly, partitioned, _ = key
+            full, domain, path, _, _, samesite, httponly, partitioned, _, _ = key
             if insecure and secure_cfg:
                 raise ConfigError("cookieseal: COOKIESEAL_INSECURE with SESSION_COOKIE_SECURE: choose one")
             prefix, name = split_prefix(full)
@@ -222,6 +227,7 @@ class SealedSessionInterface(SessionInterface):
                 partitioned=partitioned,
                 on_error=self.on_error,
                 legacy_openers=self.legacy_openers,
+                revocations=app.config.get("COOKIESEAL_REVOCATIONS"),
             )
             self._layers = {key: layer}  # one configuration at a time
         return layer
@@ -271,6 +277,7 @@ class SealedSessionInterface(SessionInterface):
             refused=bool(getattr(session, "cookieseal_refused", False)),
             status=response.status_code,
             framework_refresh=bool(session.permanent and app.config.get("SESSION_REFRESH_EACH_REQUEST", True)),
+            subject=str(getattr(session, "cookieseal_subject", "")),
         )
         if not cookies:
             return

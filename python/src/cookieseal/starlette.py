@@ -48,6 +48,7 @@ from . import _chunks, _json
 from ._codec import DEFAULT_MAX_AGE, Codec, Info
 from ._errors import ConfigError, CookiesealError
 from ._migrate import starlette_opener
+from ._revoke import Revocations
 from ._session import LegacyOpener, Read, SessionLayer
 
 __all__ = ["SealedSessionMiddleware", "SealedSession", "refuse_session", "renew_session", "starlette_opener"]
@@ -60,6 +61,7 @@ class SealedSession(dict):  # type: ignore[type-arg]
     error: CookiesealError | None = None
     refused = False
     renewed = False
+    subject = ""
     cleared = False
 
     def refuse(self) -> None:
@@ -67,10 +69,13 @@ class SealedSession(dict):  # type: ignore[type-arg]
         then not re-issued or refreshed (a change is still written)."""
         self.refused = True
 
-    def renew(self) -> None:
+    def renew(self, subject: str = "") -> None:
         """Start a new session holding the current values (login): sealed
-        with issued-at = created-at = now, whatever was read."""
+        with issued-at = created-at = now and a new session ID, whatever was
+        read; subject is the user ID that a revocation list can name
+        (SESSIONS.md S9), "" for none."""
         self.renewed = True
+        self.subject = subject
 
     def clear(self) -> None:
         """Empty the session. Saved empty, it deletes the cookie (logout);
@@ -110,7 +115,10 @@ class SealedSessionMiddleware:
     the same name, signed with that key and younger than that max age, opens
     once (``.info.legacy``, times 0), and the response re-seals it unless
     the handler refused it. Remove it once the old max age has passed since
-    the switch."""
+    the switch.
+
+    ``revocations`` is a revocation list asked on every read (SESSIONS.md
+    S9)."""
 
     def __init__(
         self,
@@ -130,6 +138,7 @@ class SealedSessionMiddleware:
         legacy_scopes: Iterable[Any] = (),
         on_error: Callable[[CookiesealError], None] | None = None,
         migrate_from: LegacyOpener | None = None,
+        revocations: Revocations | None = None,
     ) -> None:
         if (codec is None) == (secrets is None):
             raise ConfigError("cookieseal: give SealedSessionMiddleware either secrets or a codec")
@@ -150,6 +159,7 @@ class SealedSessionMiddleware:
             same_site=same_site,
             on_error=on_error,
             legacy_openers=() if migrate_from is None else (migrate_from,),
+            revocations=revocations,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -188,6 +198,7 @@ class SealedSessionMiddleware:
             renew=bool(getattr(session, "renewed", False)) or (cleared and bool(data)),
             refused=bool(getattr(session, "refused", False)),
             status=int(message.get("status", 200)),
+            subject=str(getattr(session, "subject", "")),
         )
         if not cookies:
             return
