@@ -155,6 +155,7 @@ export class SessionHandle<T extends object = Record<string, unknown>> {
   #snapshot: string | null = null
   #assigned = false
   #regenerated = false
+  #subject = ''
   #destroyed = false
   #refused = false
   #committed = false
@@ -242,11 +243,16 @@ export class SessionHandle<T extends object = Record<string, unknown>> {
   /**
    * Starts a new session holding values (login, SESSIONS.md S6.5): sealed
    * with issuedAt = createdAt = now, whatever was read, so that a check such
-   * as "created before the password change" sees a new session.
+   * as "created before the password change" sees a new session. subject
+   * (the application's user ID) is sealed with a new session ID, so that
+   * the Cookies' revocation list can end this session or all of the user's
+   * (SESSIONS.md S9); without it the session has an ID only when the
+   * Cookies have a revocation list.
    */
-  regenerate(values: Partial<T> | object = {}): SessionData<T> {
+  regenerate(values: Partial<T> | object = {}, subject = ''): SessionData<T> {
     this.#load()
     this.#regenerated = true
+    this.#subject = subject
     this.#destroyed = false
     this.#data = new Data(this, values)
     return this.#data as SessionData<T>
@@ -355,7 +361,8 @@ export class SessionHandle<T extends object = Record<string, unknown>> {
       this.#expireOld(sink, expire)
     }
     if (this.#regenerated) {
-      if (populated) own(() => c.write(sink, src, name, values), old)
+      const subject = this.#subject
+      if (populated) own(() => (subject ? c.login(sink, src, name, values, subject) : c.write(sink, src, name, values)), old)
       else {
         c.delete(sink, src, name)
         this.#expireOld(sink, old)

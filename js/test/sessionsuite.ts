@@ -13,12 +13,14 @@ import { Cookies, readCandidates, type CookieOptions } from '../src/cookies.js'
 import type { CookiesealError } from '../src/errors.js'
 import { parseJSON } from '../src/json.js'
 import type { SessionHandle } from '../src/session.js'
+import { MemoryRevocations } from '../src/revoke.js'
 
 export const CLASS: Record<string, string> = {
   ERR_COOKIESEAL_INVALID: 'invalid',
   ERR_COOKIESEAL_EXPIRED: 'expired',
   ERR_COOKIESEAL_UNKNOWN_KEY: 'unknown_key',
   ERR_COOKIESEAL_TOO_LARGE: 'too_large',
+  ERR_COOKIESEAL_REVOKED: 'revoked',
 }
 
 /** Parses a suite file with the package's strict parser (big integers stay exact). */
@@ -72,6 +74,7 @@ export function configOf(c: any) {
     maxChunks: k.max_parts === undefined ? undefined : Number(k.max_parts),
     maxHeaderBytes: k.max_header_bytes === undefined ? undefined : Number(k.max_header_bytes),
     legacyScopes: (k.legacy_scopes ?? []).map((l: any) => ({ domain: l.domain ?? '', path: l.path ?? '' })),
+    revocations: listOf(k.revocations),
   }
   return {
     name: String(k.name ?? 'session'),
@@ -90,6 +93,16 @@ export function configOf(c: any) {
   }
 }
 
+/** A case's revocation list (SESSIONS.md S9), its entries kept past the case's clocks. */
+function listOf(r: any): MemoryRevocations | undefined {
+  if (r === undefined) return undefined
+  const list = new MemoryRevocations()
+  const forever = Math.floor(Date.now() / 1000) + 86400
+  for (const id of r.sessions ?? []) list.revokeSession(String(id), forever)
+  for (const e of r.subjects ?? []) list.revokeSubject(String(e.subject), Number(e.before), forever)
+  return list
+}
+
 /** Cookies for a case, on a clock the handler moves. */
 export function cookiesOf(c: any, clock: { now: number }): Cookies {
   const cfg = configOf(c)
@@ -106,7 +119,7 @@ export function headerOf(c: any): string {
 export interface Handled {
   read: string
   session?: unknown
-  info?: { issuedAt: number; createdAt: number | bigint; keyId: string }
+  info?: { issuedAt: number; createdAt: number | bigint; keyId: string; sessionId: string; subject: string }
   writeError?: string
   status: number
 }
@@ -152,7 +165,7 @@ export function handleMiddleware(c: any, s: SessionHandle<any>, clock: { now: nu
       Object.assign(data, c.values)
       break
     case 'login':
-      s.regenerate({ ...c.values })
+      s.regenerate({ ...c.values }, c.subject === undefined ? '' : String(c.subject))
       break
     case 'logout':
       s.data = null
@@ -196,6 +209,8 @@ export function check(c: any, got: Handled, rec: Recorder, status: number, setCo
     if (e.issued_at !== undefined) eq(got.info!.issuedAt, Number(e.issued_at), 'issued_at read')
     if (e.created_at !== undefined) eq(String(got.info!.createdAt), String(e.created_at), 'created_at read')
     if (e.key_id !== undefined) eq(got.info!.keyId, e.key_id, 'key_id read')
+    eq(got.info!.sessionId, e.session_id ?? '', 'session_id read')
+    eq(got.info!.subject, e.subject ?? '', 'subject read')
   } else {
     eq(got.session, undefined, 'a bad or absent cookie gives an empty session')
   }
@@ -239,5 +254,12 @@ export function check(c: any, got: Handled, rec: Recorder, status: number, setCo
     if (x.created_at !== undefined) eq(String(info.createdAt), String(x.created_at), 'sealed created_at')
     if (x.key_id !== undefined) eq(info.keyId, x.key_id, 'sealed key_id')
     if (x.parts !== undefined) eq(sets.length, Number(x.parts), 'parts')
+    eq(info.subject, x.subject ?? '', 'sealed subject')
+    if (x.session_id === 'new') {
+      ok(/^[0-9a-f]{32}$/.test(info.sessionId), 'sealed session_id: a new one')
+      ok(info.sessionId !== got.info?.sessionId, 'sealed session_id: not the one read')
+    } else {
+      eq(info.sessionId, x.session_id ?? '', 'sealed session_id')
+    }
   }
 }
