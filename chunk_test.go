@@ -250,7 +250,7 @@ func TestLooksSealedBounds(t *testing.T) {
 		{v1[:7], false},     // one short
 		{v1 + "AAAA", true}, // longer
 		{head(version1, 0), true},
-		{head(version1, flagsKnown+1), false}, // bit 3
+		{head(version1, flagsKnown+1), false}, // bit 4
 		{head(version1, 0x80), false},
 		{head(version1+1, 0), false},
 		{head(0, 0), false},

@@ -42,6 +42,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,6 +51,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // The four classes of Decode failure. Errors returned by Decode wrap exactly
@@ -158,6 +160,14 @@ type Config struct {
 	// JSON).
 	JSON JSON
 
+	// SessionIDs makes Encode (and Cookies.Write) seal a random session ID
+	// into every new session, and Reissue and Refresh give one to a session
+	// that has none; Info.SessionID reports it. It costs 17 bytes of
+	// plaintext (23 characters of cookie) and lets a Revocations list name
+	// one session ("log out this device"). EncodeSession and Cookies.Login
+	// seal an ID whatever this says. Openers read IDs either way.
+	SessionIDs bool
+
 	// Legacy lists decoders of an earlier cookie format, such as gorilla's
 	// securecookie.Codec values, tried in order for a cookie that is not a
 	// cookieseal cookie at all (bad base64url, wrong version or header). A
@@ -192,6 +202,7 @@ type Codec struct {
 	rand        io.Reader // nonce source; crypto/rand unless a test sets it
 	legacy      []Decoder
 	json        JSON // nil functions: encoding/json
+	sessionIDs  bool
 
 	ring *atomic.Pointer[keyring] // shared with the codecs WithMaxAge makes
 }
@@ -225,6 +236,7 @@ func New(cfg Config) (*Codec, error) {
 		rand:        rand.Reader,
 		legacy:      append([]Decoder(nil), cfg.Legacy...),
 		json:        cfg.JSON,
+		sessionIDs:  cfg.SessionIDs,
 		ring:        new(atomic.Pointer[keyring]),
 	}
 	for i, d := range c.legacy {
@@ -307,9 +319,50 @@ func GenerateSecret() string {
 // Reissue or Refresh with the Info that DecodeInfo returned, which keep the
 // session's created-at, so that MaxLifetime counts from its start.
 func (c *Codec) Encode(name string, value any) (string, error) {
-	now := c.now().Unix()
-	v, err := c.encode(name, value, c.maxLength, sealTimes{now, now})
+	v, err := c.encode(name, value, c.maxLength, c.newSession(c.sessionIDs, ""))
 	return v, encodeError(err)
+}
+
+// EncodeSession is Encode for a login: it starts a session with a new
+// random session ID (Info.SessionID) and the application's subject (its
+// user ID; empty for none), sealed in the cookie (SPEC.md flag 0x08) and
+// kept by Reissue and Refresh, so that a Revocations list can end this
+// session, or every session of the subject created before a time. The
+// subject is at most 255 bytes of UTF-8; it is confidential like the rest
+// of the plaintext.
+func (c *Codec) EncodeSession(name string, value any, subject string) (string, error) {
+	if err := checkSubject(subject); err != nil {
+		return "", &codecError{err, kindUsage}
+	}
+	v, err := c.encode(name, value, c.maxLength, c.newSession(true, subject))
+	return v, encodeError(err)
+}
+
+// checkSubject checks a subject given to EncodeSession or Cookies.Login.
+func checkSubject(subject string) error {
+	if len(subject) > maxSubject || !utf8.ValidString(subject) {
+		return fmt.Errorf("cookieseal: a subject is at most %d bytes of UTF-8", maxSubject)
+	}
+	return nil
+}
+
+// newSession returns the times (and, with id set, a new identity) of a
+// session that starts now.
+func (c *Codec) newSession(id bool, subject string) sealTimes {
+	now := c.now().Unix()
+	t := sealTimes{issued: now, created: now}
+	if id {
+		t.sid = newSessionID()
+		t.subject = subject
+	}
+	return t
+}
+
+// newSessionID returns 16 bytes from the CSPRNG.
+func newSessionID() []byte {
+	b := make([]byte, sessionIDSize)
+	rand.Read(b) // never fails since Go 1.24
+	return b
 }
 
 // Reissue seals value again for the session that info describes, as
@@ -370,9 +423,12 @@ func (c *Codec) checkWriteTimes(t sealTimes) error {
 	return nil
 }
 
-// sealTimes are the times a cookie carries, in Unix seconds.
+// sealTimes are the times a cookie carries, in Unix seconds, and its
+// session identity (SPEC.md flag 0x08): sid nil for none.
 type sealTimes struct {
 	issued, created int64
+	sid             []byte
+	subject         string
 }
 
 // reissueTimes returns the times of a cookie re-sealed for info: kept,
@@ -381,9 +437,14 @@ type sealTimes struct {
 func (c *Codec) reissueTimes(info Info, refresh bool) sealTimes {
 	now := c.now()
 	if info.IssuedAt.IsZero() {
-		return sealTimes{now.Unix(), now.Unix()}
+		return c.newSession(c.sessionIDs, "")
 	}
-	t := sealTimes{info.IssuedAt.Unix(), info.IssuedAt.Unix()}
+	t := sealTimes{issued: info.IssuedAt.Unix(), created: info.IssuedAt.Unix()}
+	if sid, err := hex.DecodeString(info.SessionID); err == nil && len(sid) == sessionIDSize && checkSubject(info.Subject) == nil {
+		t.sid, t.subject = sid, info.Subject
+	} else if c.sessionIDs {
+		t.sid = newSessionID() // a session from before IDs gets one now
+	}
 	if !info.CreatedAt.IsZero() {
 		t.created = info.CreatedAt.Unix()
 	}
@@ -408,6 +469,14 @@ func (c *Codec) encode(name string, value any, limit int, t sealTimes) (string, 
 	if t.created != t.issued {
 		prefix += createdAtSize
 		timeFlags = flagCreated
+	}
+	idAt := prefix
+	if t.sid != nil {
+		if len(t.sid) != sessionIDSize || checkSubject(t.subject) != nil {
+			return "", errors.New("cookieseal: bad session identity")
+		}
+		prefix += sessionIDSize + 1 + len(t.subject)
+		timeFlags |= flagIdentity
 	}
 	buf, flags, err := s.marshalAppend(withLen(s.plain, prefix), value, c.json.Marshal)
 	if err != nil {
@@ -447,8 +516,14 @@ func (c *Codec) encode(name string, value any, limit int, t sealTimes) (string, 
 	}
 	body := buf[headerSize+nonceSize:]
 	binary.BigEndian.PutUint64(body, uint64(t.issued))
-	if timeFlags != 0 {
+	if timeFlags&flagCreated != 0 {
 		binary.BigEndian.PutUint64(body[issuedAtSize:], uint64(t.created))
+	}
+	if t.sid != nil {
+		id := buf[idAt:]
+		copy(id, t.sid)
+		id[sessionIDSize] = byte(len(t.subject))
+		copy(id[sessionIDSize+1:], t.subject)
 	}
 	s.ad = appendAdditionalData(s.ad[:0], buf[:headerSize], name)
 	sealed, err := aeadSeal(k.aead, buf[:headerSize+nonceSize], nonce, body, s.ad)
@@ -475,6 +550,12 @@ type Info struct {
 	// RefreshAge old, or a Legacy decoder opened it. Nothing is re-issued
 	// unless the caller does it, after judging the session.
 	Reissue bool
+	// SessionID is the session's random ID, 32 lowercase hex digits, fixed
+	// at login and kept by every re-issue and refresh; empty when the cookie
+	// carries none (Config.SessionIDs, EncodeSession, Cookies.Login).
+	SessionID string
+	// Subject is the application's subject (user ID) given at login, or "".
+	Subject string
 	// Legacy is set when a Config.Legacy decoder, not cookieseal, opened the
 	// cookie. Its times are unknown, so IssuedAt, CreatedAt and KeyID are
 	// zero: a check such as "not issued before the last password change"
@@ -507,6 +588,12 @@ func (c *Codec) DecodeInfo(name, value string, dst any) (Info, error) {
 }
 
 func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
+	return c.decodeCheck(name, value, dst, limit, nil)
+}
+
+// decodeCheck is decode that, when check is not nil, calls it with the Info
+// of a cookie that opened, before dst changes, and fails with its error.
+func (c *Codec) decodeCheck(name, value string, dst any, limit int, check func(Info) error) (Info, error) {
 	if rv := reflect.ValueOf(dst); rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return Info{}, fmt.Errorf("%w: Decode needs a non-nil pointer, got %T", ErrInvalid, dst)
 	}
@@ -547,6 +634,10 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
+	sid, subject, rest, err := readIdentity(rest, raw[5])
+	if err != nil {
+		return Info{}, err
+	}
 	now := c.now()
 	issued, age, err := c.checkAge(iat, now)
 	if err != nil {
@@ -567,18 +658,36 @@ func (c *Codec) decode(name, value string, dst any, limit int) (Info, error) {
 	if err := checkJSON(payload); err != nil {
 		return Info{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	if err := unmarshal(payload, h.Typed, dst, c.json.Unmarshal); err != nil {
-		return Info{}, fmt.Errorf("%w: %w", ErrInvalid, err)
-	}
-
-	k.opened.Add(1)
-	k.lastOpened.Store(now.UnixNano())
-	return Info{
+	info := Info{
 		IssuedAt:  issued,
 		CreatedAt: time.Unix(cat, 0),
 		KeyID:     k.id,
 		Reissue:   k != ring.keys[0] || (c.refreshAge > 0 && age >= c.refreshAge),
-	}, nil
+		Subject:   subject,
+	}
+	if sid != nil {
+		info.SessionID = hex.EncodeToString(sid)
+	}
+	if check == nil {
+		if err := unmarshal(payload, h.Typed, dst, c.json.Unmarshal); err != nil {
+			return Info{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+	} else {
+		// The session layer's judgement (revocation) comes before dst
+		// changes: the value goes to a fresh destination first.
+		fresh := reflect.New(reflect.TypeOf(dst).Elem())
+		if err := unmarshal(payload, h.Typed, fresh.Interface(), c.json.Unmarshal); err != nil {
+			return Info{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+		if err := check(info); err != nil {
+			return Info{}, err
+		}
+		reflect.ValueOf(dst).Elem().Set(fresh.Elem())
+	}
+
+	k.opened.Add(1)
+	k.lastOpened.Store(now.UnixNano())
+	return info, nil
 }
 
 // checkAge returns the issue time and age of a cookie issued at iat (Unix

@@ -62,10 +62,30 @@ type sealed struct {
 	version  *byte   // nil: 1
 	keyID    *uint32 // nil: the sealing secret's
 	flags    byte
-	issued   int64 // 0: vectorNow
-	created  int64 // with flag 0x04 only
-	rawFlags bool  // write no created-at even with flag 0x04
+	issued   int64  // 0: vectorNow
+	created  int64  // with flag 0x04 only
+	rawFlags bool   // write no created-at even with flag 0x04
+	sid      []byte // with flag 0x08: the session ID, then the subject
+	subject  string
+	identRaw []byte // with flag 0x08: raw bytes after the times instead (malformed cases)
 	body     []byte
+}
+
+// plainBody is what follows the times: the identity, if any, then the body.
+func (s sealed) plainBody() []byte {
+	switch {
+	case s.identRaw != nil:
+		return append(bytes.Clone(s.identRaw), s.body...)
+	case s.sid != nil:
+		return append(identityBytes(s.sid, s.subject), s.body...)
+	}
+	return s.body
+}
+
+// identityBytes is the identity block of flag 0x08: ID, length, subject.
+func identityBytes(sid []byte, subject string) []byte {
+	b := append(bytes.Clone(sid), byte(len(subject)))
+	return append(b, subject...)
 }
 
 func (s sealed) cookieName() string {
@@ -82,9 +102,9 @@ func (g *confGen) seal(id string, s sealed) string {
 		v = *s.version
 	}
 	if s.rawFlags {
-		return sealConformanceRaw(g.t, s.secrets[s.by], s.cookieName(), v, s.flags, s.issued, caseNonce(id), s.body)
+		return sealConformanceRaw(g.t, s.secrets[s.by], s.cookieName(), v, s.flags, s.issued, caseNonce(id), s.plainBody())
 	}
-	return sealConformance(g.t, s.secrets[s.by], s.cookieName(), v, s.keyID, s.flags, s.issued, s.created, caseNonce(id), s.body)
+	return sealConformance(g.t, s.secrets[s.by], s.cookieName(), v, s.keyID, s.flags, s.issued, s.created, caseNonce(id), s.plainBody())
 }
 
 // opts are the case fields besides the cookie.
@@ -132,6 +152,10 @@ func (g *confGen) ok(id, spec, desc string, s sealed, o opts) confCase {
 		Result: "ok", Payload: ptr(string(payload)), IssuedAt: ptr(s.issued), CreatedAt: ptr(s.created),
 		KeyID: kid.String(), Flags: ptr(int(s.flags)),
 		Seal: &confSeal{IssuedAt: s.issued, CreatedAt: s.created, Flags: int(s.flags), Nonce: hex.EncodeToString(caseNonce(id)), Body: hex.EncodeToString(s.body)}}
+	if s.flags&flagIdentity != 0 {
+		c.SessionID, c.Subject = ptr(hex.EncodeToString(s.sid)), ptr(s.subject)
+		c.Seal.SessionID, c.Seal.Subject = c.SessionID, c.Subject
+	}
 	o.apply(&c)
 	if c.OpenAs == "values" {
 		var m map[any]any
@@ -304,7 +328,7 @@ func genOpen(t *testing.T) {
 	g.fail("open/header/version-0", "4.3", "version byte 0, authentic under that header", sealed{secrets: one, version: ptr(byte(0)), body: []byte(`"v"`)}, opts{}, "invalid")
 	g.fail("open/header/version-2", "4.3", "version byte 2, authentic under that header", sealed{secrets: one, version: ptr(byte(2)), body: []byte(`"v"`)}, opts{}, "invalid")
 	g.fail("open/header/version-2-unknown-key", "4.3", "version 2 and a key ID not in the ring: the version is checked first", sealed{secrets: one, version: ptr(byte(2)), keyID: ptr(uint32(0xdeadbeef)), body: []byte(`"v"`)}, opts{}, "invalid")
-	for bit := 3; bit < 8; bit++ {
+	for bit := 4; bit < 8; bit++ {
 		g.fail(fmt.Sprintf("open/flags/bit-%d", bit), "2.2", fmt.Sprintf("an authentic cookie with flag bit %d (0x%02x) set", bit, 1<<bit), sealed{secrets: one, flags: 1 << bit, body: []byte(`"v"`)}, opts{}, "invalid")
 	}
 	g.fail("open/flags/unknown-bit-unknown-key", "4.3", "flag bit 7 and a key ID not in the ring: flags are checked before the key", sealed{secrets: one, flags: 0x80, keyID: ptr(uint32(0xdeadbeef)), body: []byte(`"v"`)}, opts{}, "invalid")
@@ -361,6 +385,19 @@ func genOpen(t *testing.T) {
 	g.ok("open/lifetime/none-by-default", "4.7", "created_at ten years ago and no max_lifetime: only max_age applies", sealed{secrets: one, flags: flagCreated, created: vectorNow - 10*365*86400, body: []byte(`"v"`)}, opts{})
 	g.ok("open/created/min-int64", "4.6", "created_at is -2^63 and no max_lifetime: it opens, and created_at is reported exactly (JavaScript: as a bigint)", sealed{secrets: one, flags: flagCreated, created: math.MinInt64, body: []byte(`"v"`)}, opts{})
 	g.fail("open/lifetime/min-int64", "4.7", "created_at is -2^63 under a max_lifetime: expired, no overflow", sealed{secrets: one, flags: flagCreated, created: math.MinInt64, body: []byte(`"v"`)}, opts{maxLifetime: ptr(int64(hour))}, "expired")
+
+	// 4.6 with flag 0x08: the session identity after the times.
+	sid := func(b byte) []byte { return bytes.Repeat([]byte{b}, sessionIDSize) }
+	g.ok("open/identity/session-id", "4.6", "flag 0x08: a session ID and no subject (length 0)", sealed{secrets: one, flags: flagIdentity, sid: sid(0xa5), body: []byte(`"v"`)}, opts{})
+	g.ok("open/identity/subject", "4.6", "flag 0x08: a session ID and the subject user-42", sealed{secrets: one, flags: flagIdentity, sid: sid(0x3c), subject: "user-42", body: []byte(`{"cart":[1,2]}`)}, opts{openAs: "values"})
+	g.ok("open/identity/subject-255-bytes", "4.6", "flag 0x08: a subject of 255 bytes of UTF-8 (two-byte characters and one ASCII), the longest", sealed{secrets: one, flags: flagIdentity, sid: sid(0x01), subject: strings.Repeat("é", 127) + "x", body: []byte(`"v"`)}, opts{})
+	g.ok("open/identity/with-created-deflate-typed", "4.6", "flags 0x0f: created-at, identity, then a DEFLATE body of session values", sealed{secrets: one, flags: flagCreated | flagIdentity | flagDeflate | flagTyped, created: vectorNow - hour, sid: sid(0x77), subject: "alice@example.com", body: deflate(nil, []byte(`{"map":{"n":1}}`))}, opts{openAs: "values"})
+	g.fail("open/identity/no-length-byte", "4.6", "flag 0x08 with 16 bytes after the times: the subject length is missing", sealed{secrets: one, flags: flagIdentity, identRaw: sid(0x10)}, opts{}, "invalid")
+	g.fail("open/identity/subject-overruns", "4.6", "flag 0x08 with a subject length of 9 and 8 bytes left", sealed{secrets: one, flags: flagIdentity, identRaw: append(sid(0x11), 9, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h')}, opts{}, "invalid")
+	g.fail("open/identity/subject-not-utf8", "4.6", "flag 0x08 with a subject that is not UTF-8 (0xff)", sealed{secrets: one, flags: flagIdentity, identRaw: append(sid(0x12), 2, 'a', 0xff), body: []byte(`"v"`)}, opts{}, "invalid")
+	g.fail("open/identity/no-body", "4.9", "flag 0x08 with a complete identity and an empty payload: not JSON", sealed{secrets: one, flags: flagIdentity, sid: sid(0x13), subject: "u"}, opts{}, "invalid")
+	g.fail("open/identity/malformed-before-age", "4.6", "flag 0x08 with no room for the identity, and expired: the identity is read in step 6, before the age", sealed{secrets: one, flags: flagIdentity, identRaw: []byte{}, body: []byte(`"v"`)}, opts{now: vectorNow + day + 1}, "invalid")
+	g.fail("open/identity/expired", "4.7", "flag 0x08 with a well-formed identity, expired", sealed{secrets: one, flags: flagIdentity, sid: sid(0x14), subject: "u", body: []byte(`"v"`)}, opts{now: vectorNow + day + 1}, "expired")
 	g.write("open.json")
 }
 

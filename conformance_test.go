@@ -61,17 +61,21 @@ type confCase struct {
 	KeyID       string    `json:"key_id,omitempty"`
 	Flags       *int      `json:"flags,omitempty"`
 	Values      *string   `json:"values,omitempty"`
+	SessionID   *string   `json:"session_id,omitempty"`
+	Subject     *string   `json:"subject,omitempty"`
 	Seal        *confSeal `json:"seal,omitempty"`
 }
 
 // confSeal is what an independent sealer needs to reproduce an ok case's
 // cookie byte for byte.
 type confSeal struct {
-	IssuedAt  int64  `json:"issued_at"`
-	CreatedAt int64  `json:"created_at"`
-	Flags     int    `json:"flags"`
-	Nonce     string `json:"nonce"`
-	Body      string `json:"body"`
+	IssuedAt  int64   `json:"issued_at"`
+	CreatedAt int64   `json:"created_at"`
+	Flags     int     `json:"flags"`
+	Nonce     string  `json:"nonce"`
+	Body      string  `json:"body"`
+	SessionID *string `json:"session_id,omitempty"` // with flag 0x08
+	Subject   *string `json:"subject,omitempty"`    // with flag 0x08
 }
 
 // confResults maps a case's result to the Go error class.
@@ -248,6 +252,16 @@ func checkOpenInfo(t *testing.T, c confCase, info Info) {
 	assert.Equal(t, flags&flagTyped != 0, h.Typed, "Inspect: typed")
 	require.NotNil(t, c.CreatedAt)
 	assert.Equal(t, *c.CreatedAt, info.CreatedAt.Unix(), "created_at")
+	if flags&flagIdentity != 0 {
+		require.NotNil(t, c.SessionID)
+		require.NotNil(t, c.Subject)
+	}
+	if c.SessionID != nil {
+		assert.Equal(t, *c.SessionID, info.SessionID, "session_id")
+		assert.Equal(t, *c.Subject, info.Subject, "subject")
+	} else {
+		assert.Empty(t, info.SessionID, "session_id")
+	}
 }
 
 // checkSeal reproduces an ok case's cookie from its seal inputs with the
@@ -262,10 +276,18 @@ func checkSeal(t *testing.T, c confCase, name string) {
 	body, err := hex.DecodeString(s.Body)
 	require.NoError(t, err)
 	secret := sealingSecret(t, c.Secrets, c.KeyID)
-	got := sealConformance(t, secret, name, version1, nil, byte(s.Flags), s.IssuedAt, s.CreatedAt, nonce, body)
+	plain := body
+	if s.Flags&flagIdentity != 0 {
+		require.NotNil(t, s.SessionID)
+		require.NotNil(t, s.Subject)
+		sid, err := hex.DecodeString(*s.SessionID)
+		require.NoError(t, err)
+		plain = append(identityBytes(sid, *s.Subject), body...)
+	}
+	got := sealConformance(t, secret, name, version1, nil, byte(s.Flags), s.IssuedAt, s.CreatedAt, nonce, plain)
 	assert.Equal(t, *c.Cookie, got, "sealing the seal inputs")
 
-	if s.Flags&0x04 != 0 || secret != c.Secrets[0] {
+	if s.Flags&(flagCreated|flagIdentity) != 0 || secret != c.Secrets[0] {
 		return
 	}
 	payload := []byte(*c.Payload)

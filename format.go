@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 )
 
 // The cookieseal v1 wire format. The sections of this file follow SPEC.md's,
@@ -56,15 +57,18 @@ func deriveKey(secret string) (KeyID, []byte, error) {
 // Wire format v1: the version byte, the flag bits and the sizes of the
 // fixed fields, in bytes.
 const (
-	version1    = 0x01
-	flagDeflate = 1 << 0                                // the payload is raw DEFLATE
-	flagTyped   = 1 << 1                                // the payload is in the typed session-values form
-	flagCreated = 1 << 2                                // a created-at follows the issued-at
-	flagsKnown  = flagDeflate | flagTyped | flagCreated // bits 3-7 MUST be zero
+	version1     = 0x01
+	flagDeflate  = 1 << 0                                               // the payload is raw DEFLATE
+	flagTyped    = 1 << 1                                               // the payload is in the typed session-values form
+	flagCreated  = 1 << 2                                               // a created-at follows the issued-at
+	flagIdentity = 1 << 3                                               // a session ID and a subject follow the times
+	flagsKnown   = flagDeflate | flagTyped | flagCreated | flagIdentity // bits 4-7 MUST be zero
 
 	headerSize    = 1 + 4 + 1                                       // version, key ID, flags
 	issuedAtSize  = 8                                               // bytes, big-endian Unix seconds
 	createdAtSize = 8                                               // bytes, big-endian Unix seconds, with flagCreated
+	sessionIDSize = 16                                              // bytes of random session ID, with flagIdentity
+	maxSubject    = 255                                             // bytes of UTF-8 subject, with flagIdentity
 	overhead      = headerSize + nonceSize + issuedAtSize + tagSize // 54: the smallest cookie
 )
 
@@ -223,6 +227,28 @@ func readTimes(plaintext []byte, flags byte) (issued, created int64, body []byte
 		return 0, 0, nil, fmt.Errorf("%w: created after it was issued", ErrInvalid)
 	}
 	return issued, created, body[createdAtSize:], nil
+}
+
+// readIdentity reads, with flag 0x08, the session identity that follows
+// the times (SPEC.md section 3.1): a 16-byte session ID, a length byte and
+// that many bytes of UTF-8 subject. It returns them with the body after
+// them; without the flag, no ID, no subject and the body as it is.
+func readIdentity(rest []byte, flags byte) (sid []byte, subject string, body []byte, err error) {
+	if flags&flagIdentity == 0 {
+		return nil, "", rest, nil
+	}
+	if len(rest) < sessionIDSize+1 {
+		return nil, "", nil, fmt.Errorf("%w: identity flag set, but no session ID", ErrInvalid)
+	}
+	n := int(rest[sessionIDSize])
+	if len(rest) < sessionIDSize+1+n {
+		return nil, "", nil, fmt.Errorf("%w: subject longer than the plaintext", ErrInvalid)
+	}
+	sub := rest[sessionIDSize+1 : sessionIDSize+1+n]
+	if !utf8.Valid(sub) {
+		return nil, "", nil, fmt.Errorf("%w: subject is not UTF-8", ErrInvalid)
+	}
+	return rest[:sessionIDSize], string(sub), rest[sessionIDSize+1+n:], nil
 }
 
 // ---------------------------------------------------------------------------

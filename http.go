@@ -115,6 +115,13 @@ type CookieOptions struct {
 	// HostPrefix or SecurePrefix (old cookies had another name), are
 	// errors.
 	LegacyScopes []CookieScope
+
+	// Revocations, when set, is asked on every Read whether the session is
+	// revoked (SESSIONS.md S9), before dst changes and before anything can
+	// be re-issued; a revoked session fails with ErrRevoked. Write then
+	// seals a session ID into every new session (as Config.SessionIDs
+	// does), and Revoke and RevokeSubject record revocations.
+	Revocations Revocations
 }
 
 // CookieScope is the Domain and Path under which a browser keeps a cookie.
@@ -163,6 +170,7 @@ type Cookies struct {
 	maxChunks   int
 	headerBytes int
 	legacy      []CookieScope
+	revocations Revocations
 }
 
 // NewCookies validates opts and returns a Cookies that seals with codec.
@@ -179,6 +187,7 @@ func NewCookies(codec *Codec, opts CookieOptions) (*Cookies, error) {
 		secure:      !opts.Insecure,
 		maxChunks:   opts.MaxChunks,
 		headerBytes: opts.MaxHeaderBytes,
+		revocations: opts.Revocations,
 	}
 	if s.path == "" {
 		s.path = "/"
@@ -273,9 +282,23 @@ func checkScope(domain, path string) error {
 // A value whose sealed form does not fit MaxChunks cookies or
 // MaxHeaderBytes fails with ErrTooLarge, and w is left as it was.
 func (s *Cookies) Write(w http.ResponseWriter, r *http.Request, name string, value any) error {
-	now := s.codec.now().Unix()
-	return s.write(w, r, name, value, sealTimes{now, now})
+	return s.write(w, r, name, value, s.codec.newSession(s.sessionIDs(), ""))
 }
+
+// Login is Write for a login: it starts a session with a new random session
+// ID and subject, the application's user ID (at most 255 bytes of UTF-8;
+// empty for none), sealed in the cookie and kept by Refresh and Reissue.
+// Read reports them in Info.SessionID and Info.Subject, and Revoke and
+// RevokeSubject use them ("log out this device", "log out everywhere").
+func (s *Cookies) Login(w http.ResponseWriter, r *http.Request, name string, value any, subject string) error {
+	if err := checkSubject(subject); err != nil {
+		return err
+	}
+	return s.write(w, r, name, value, s.codec.newSession(true, subject))
+}
+
+// sessionIDs reports whether new sessions get a session ID.
+func (s *Cookies) sessionIDs() bool { return s.codec.sessionIDs || s.revocations != nil }
 
 // Reissue writes value again, sealed with the key that now seals, when
 // info.Reissue is set, and does nothing otherwise. info is what Read
@@ -298,7 +321,17 @@ func (s *Cookies) Reissue(w http.ResponseWriter, r *http.Request, name string, v
 	if !info.Reissue {
 		return nil
 	}
-	return s.write(w, r, name, value, s.codec.reissueTimes(info, false))
+	return s.write(w, r, name, value, s.reissueTimes(info, false))
+}
+
+// reissueTimes is Codec.reissueTimes, giving a session without an ID one
+// when this Cookies seals IDs.
+func (s *Cookies) reissueTimes(info Info, refresh bool) sealTimes {
+	t := s.codec.reissueTimes(info, refresh)
+	if t.sid == nil && s.sessionIDs() {
+		t.sid = newSessionID()
+	}
+	return t
 }
 
 // Refresh writes value for the session that info describes (what Read
@@ -313,7 +346,7 @@ func (s *Cookies) Reissue(w http.ResponseWriter, r *http.Request, name string, v
 // fails with ErrExpired and writes nothing (SESSIONS.md S6.6). Start a new
 // one with Write.
 func (s *Cookies) Refresh(w http.ResponseWriter, r *http.Request, name string, value any, info Info) error {
-	return s.write(w, r, name, value, s.codec.reissueTimes(info, true))
+	return s.write(w, r, name, value, s.reissueTimes(info, true))
 }
 
 func (s *Cookies) write(w http.ResponseWriter, r *http.Request, name string, value any, t sealTimes) error {
@@ -377,11 +410,15 @@ func (s *Cookies) Read(r *http.Request, name string, dst any) (Info, error) {
 		return Info{}, http.ErrNoCookie
 	}
 	var first error
+	var check func(Info) error
+	if s.revocations != nil {
+		check = s.revokeCheck(r.Context())
+	}
 	for _, a := range attempts[:n] {
 		v, err := s.join(full, &f, a)
 		if err == nil {
 			var info Info
-			if info, err = s.codec.decode(full, v, dst, len(full)+1+len(v)); err == nil {
+			if info, err = s.codec.decodeCheck(full, v, dst, len(full)+1+len(v), check); err == nil {
 				return info, nil
 			}
 		}

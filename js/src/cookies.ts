@@ -452,9 +452,9 @@ export class Cookies {
     }
     if (keepIssued) {
       if (now - big(info.issuedAt) > BigInt(c.maxAge)) throw new ExpiredCookieError(`cookieseal: cookie expired: older than the max age of ${c.maxAge}s`)
-      return { issuedAt: info.issuedAt, createdAt: info.createdAt }
+      return { issuedAt: info.issuedAt, createdAt: info.createdAt, sessionId: info.sessionId, subject: info.subject }
     }
-    return { createdAt: created > now ? now : info.createdAt }
+    return { createdAt: created > now ? now : info.createdAt, sessionId: info.sessionId, subject: info.subject }
   }
 
   /**

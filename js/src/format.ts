@@ -9,7 +9,11 @@ export const VERSION = 0x01
 export const FLAG_DEFLATE = 0x01
 export const FLAG_TYPED = 0x02
 export const FLAG_CREATED = 0x04
-export const FLAGS_KNOWN = FLAG_DEFLATE | FLAG_TYPED | FLAG_CREATED
+export const FLAG_IDENTITY = 0x08
+export const FLAGS_KNOWN = FLAG_DEFLATE | FLAG_TYPED | FLAG_CREATED | FLAG_IDENTITY
+/** The session ID of flag 0x08, in bytes, and the longest subject, in bytes of UTF-8. */
+export const SESSION_ID_SIZE = 16
+export const MAX_SUBJECT = 255
 export const HEADER_SIZE = 6
 export const NONCE_SIZE = 24
 export const TAG_SIZE = 16
@@ -46,17 +50,27 @@ export interface SealInput {
   issuedAt: bigint
   /** Written (with flag 0x04) only when given. */
   createdAt?: bigint
+  /** With flag 0x08: the session ID (16 bytes) and the subject's UTF-8 (at most 255 bytes). */
+  identity?: { sessionId: Uint8Array; subject: Uint8Array }
   body: Uint8Array
   name: string
 }
 
 /** Seals one cookie and returns its raw bytes (before base64url). */
 export function sealBytes(s: SealInput): Uint8Array {
-  const times = s.createdAt === undefined ? TIME_SIZE : 2 * TIME_SIZE
-  const plain = new Uint8Array(times + s.body.length)
+  let times = s.createdAt === undefined ? TIME_SIZE : 2 * TIME_SIZE
+  const id = s.identity
+  const idLen = id ? SESSION_ID_SIZE + 1 + id.subject.length : 0
+  const plain = new Uint8Array(times + idLen + s.body.length)
   const pv = new DataView(plain.buffer)
   pv.setBigInt64(0, s.issuedAt)
   if (s.createdAt !== undefined) pv.setBigInt64(8, s.createdAt)
+  if (id) {
+    plain.set(id.sessionId, times)
+    plain[times + SESSION_ID_SIZE] = id.subject.length
+    plain.set(id.subject, times + SESSION_ID_SIZE + 1)
+    times += idLen
+  }
   plain.set(s.body, times)
   const out = new Uint8Array(HEADER_SIZE + NONCE_SIZE + plain.length + TAG_SIZE)
   out[0] = VERSION

@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { basename } from 'node:path'
 import { Codec } from '../src/codec.js'
-import { sealBytes, FLAG_CREATED } from '../src/format.js'
+import { sealBytes, FLAG_CREATED, FLAG_IDENTITY } from '../src/format.js'
 import { decodeBase64url, encodeBase64url } from '../src/base64url.js'
 import { buildRing, deriveKey } from '../src/keys.js'
 import { encodeValues } from '../src/values.js'
@@ -60,6 +60,8 @@ function runOpenCase(c: any): void {
   // Exact: a created-at beyond +-(2^53 - 1) comes back as a bigint, the case's too.
   if (c.created_at !== undefined) assert.equal(String(got.info.createdAt), String(c.created_at), 'created_at')
   if (c.key_id !== undefined) assert.equal(got.info.keyId, c.key_id, 'key_id')
+  assert.equal(got.info.sessionId, c.session_id ?? '', 'session_id')
+  assert.equal(got.info.subject, c.subject ?? '', 'subject')
   const raw = decodeBase64url(c.cookie)!
   if (c.flags !== undefined) assert.equal(raw[5], Number(c.flags), 'flags')
   if (c.seal) {
@@ -75,6 +77,7 @@ function runOpenCase(c: any): void {
       nonce: hex(s.nonce),
       issuedAt: BigInt(s.issued_at),
       createdAt: flags & FLAG_CREATED ? BigInt(s.created_at) : undefined,
+      identity: flags & FLAG_IDENTITY ? { sessionId: hex(s.session_id), subject: new TextEncoder().encode(s.subject) } : undefined,
       body: hex(s.body),
       name: c.name ?? '',
     })

@@ -76,6 +76,8 @@ def run_open_case(case: dict[str, Any]) -> None:
     for field in ("issued_at", "created_at", "key_id", "flags"):
         if field in case:
             assert getattr(info, field) == case[field], field
+    assert info.session_id == case.get("session_id", ""), "session_id"
+    assert info.subject == case.get("subject", ""), "subject"
     if values:
         opened, _ = codec.open_values(name, cookie)
         if "values" in case:
@@ -89,8 +91,12 @@ def run_open_case(case: dict[str, Any]) -> None:
         sealer = next(
             Codec([sec]) for sec in case["secrets"] if cookieseal.derive_key(sec)[1] == case.get("key_id", info.key_id)
         )
+        ident = b""
+        if s["flags"] & 0x08:
+            sub = s["subject"].encode("utf-8")
+            ident = bytes.fromhex(s["session_id"]) + bytes([len(sub)]) + sub
         again = sealer._seal_raw(
-            name, s["flags"], bytes.fromhex(s["body"]), s["issued_at"], s.get("created_at", s["issued_at"]),
+            name, s["flags"], ident + bytes.fromhex(s["body"]), s["issued_at"], s.get("created_at", s["issued_at"]),
             bytes.fromhex(s["nonce"]),
             len(name.encode("utf-8")) + 1 + len(cookie),
         )

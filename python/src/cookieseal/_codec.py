@@ -40,7 +40,11 @@ VERSION = 0x01
 FLAG_DEFLATE = 0x01
 FLAG_TYPED = 0x02
 FLAG_CREATED = 0x04
-FLAGS_KNOWN = FLAG_DEFLATE | FLAG_TYPED | FLAG_CREATED
+FLAG_IDENTITY = 0x08
+FLAGS_KNOWN = FLAG_DEFLATE | FLAG_TYPED | FLAG_CREATED | FLAG_IDENTITY
+#: Flag 0x08: a session ID of 16 bytes, then a subject of at most 255 bytes of UTF-8.
+SESSION_ID_SIZE = 16
+MAX_SUBJECT = 255
 
 HEADER_SIZE = 6
 NONCE_SIZE = 24
@@ -128,8 +132,14 @@ class Info:
     #: True when the cookie should be sealed again and sent: its key no
     #: longer seals, or it is older than refresh_age.
     reissue: bool
-    #: The header flags (0x01 DEFLATE, 0x02 typed values, 0x04 created-at).
+    #: The header flags (0x01 DEFLATE, 0x02 typed values, 0x04 created-at,
+    #: 0x08 session identity).
     flags: int
+    #: The session's random ID, 32 lowercase hex digits, fixed at login and
+    #: kept by every re-issue; "" when the cookie carries none.
+    session_id: str = ""
+    #: The application's subject (user ID) given at login, or "".
+    subject: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,7 +193,7 @@ class Codec:
     opens. Times are in seconds.
     """
 
-    __slots__ = ("_ring", "max_age", "max_lifetime", "refresh_age", "max_length", "max_payload", "compress", "_now")
+    __slots__ = ("_ring", "max_age", "max_lifetime", "refresh_age", "max_length", "max_payload", "compress", "session_ids", "_now")
 
     def __init__(
         self,
@@ -196,6 +206,7 @@ class Codec:
         max_payload: int = DEFAULT_MAX_PAYLOAD,
         compress: bool = False,
         now: Callable[[], float] | None = None,
+        session_ids: bool = False,
     ) -> None:
         for name, v, least in (
             ("max_age", max_age, 1),
@@ -213,6 +224,9 @@ class Codec:
         self.max_length = max_length
         self.max_payload = max_payload
         self.compress = bool(compress)
+        #: Seal a random session ID into every new session (and give one to a
+        #: session without one when it is sealed again): 17 bytes of plaintext.
+        self.session_ids = bool(session_ids)
         self._now = now or time.time
 
     def __repr__(self) -> str:
@@ -237,32 +251,64 @@ class Codec:
 
     # --- sealing ------------------------------------------------------------
 
-    def seal(self, name: str, value: Any, *, issued_at: int | None = None, created_at: int | None = None) -> str:
+    def seal(
+        self,
+        name: str,
+        value: Any,
+        *,
+        issued_at: int | None = None,
+        created_at: int | None = None,
+        session_id: str | None = None,
+        subject: str = "",
+    ) -> str:
         """Seal value, as plain JSON, into a cookie value for the cookie
-        called name. issued_at defaults to now; created_at to issued_at."""
-        return self._seal_payload(name, _json.dumps(value), 0, issued_at, created_at, self.max_length)
+        called name. issued_at defaults to now; created_at to issued_at.
+        session_id: 32 hex digits to keep, "new" for a new random one, None
+        for none (a new one when the codec seals session IDs or a subject is
+        given); subject: the application's user ID, at most 255 bytes."""
+        ident = self._identity(session_id, subject)
+        return self._seal_payload(name, _json.dumps(value), 0, issued_at, created_at, self.max_length, ident)
 
-    def _seal_plain(self, name: str, value: Any, issued_at: int | None, created_at: int | None, limit: int) -> str:
-        return self._seal_payload(name, _json.dumps(value), 0, issued_at, created_at, limit)
+    def seal_session(self, name: str, value: Any, subject: str = "") -> str:
+        """seal() for a login: a new session with a new random session ID and
+        the application's subject, which Info reports and reseal/refresh keep."""
+        return self.seal(name, value, session_id="new", subject=subject)
 
-    def seal_values(self, name: str, values: dict[Any, Any], *, issued_at: int | None = None, created_at: int | None = None) -> str:
+    def _seal_plain(
+        self, name: str, value: Any, issued_at: int | None, created_at: int | None, limit: int, ident: bytes | None = None
+    ) -> str:
+        return self._seal_payload(name, _json.dumps(value), 0, issued_at, created_at, limit, ident)
+
+    def seal_values(
+        self,
+        name: str,
+        values: dict[Any, Any],
+        *,
+        issued_at: int | None = None,
+        created_at: int | None = None,
+        session_id: str | None = None,
+        subject: str = "",
+    ) -> str:
         """Seal session values in the typed form (section 6; Go's
         map[interface{}]interface{}), keeping every value's type."""
-        return self._seal_payload(name, _values.encode(values), FLAG_TYPED, issued_at, created_at, self.max_length)
+        ident = self._identity(session_id, subject)
+        return self._seal_payload(name, _values.encode(values), FLAG_TYPED, issued_at, created_at, self.max_length, ident)
 
     def reseal(self, name: str, value: Any, info: Info) -> str:
-        """Seal value again keeping info's issued_at and created_at: for a
-        re-issue because the key rotated (the session's age does not move).
-        Typed values stay typed. A session whose max_age or max_lifetime has
-        passed by now is not revived: ExpiredCookie (SESSIONS.md S6.6)."""
+        """Seal value again keeping info's issued_at, created_at and session
+        identity: for a re-issue because the key rotated (the session's age
+        does not move). Typed values stay typed. A session whose max_age or
+        max_lifetime has passed by now is not revived: ExpiredCookie
+        (SESSIONS.md S6.6)."""
         self._check_write_times(info.issued_at, info.created_at)
+        kw = {"issued_at": info.issued_at, "created_at": info.created_at, "session_id": info.session_id or None, "subject": info.subject}
         if info.flags & FLAG_TYPED:
-            return self.seal_values(name, value, issued_at=info.issued_at, created_at=info.created_at)
-        return self.seal(name, value, issued_at=info.issued_at, created_at=info.created_at)
+            return self.seal_values(name, value, **kw)  # type: ignore[arg-type]
+        return self.seal(name, value, **kw)  # type: ignore[arg-type]
 
     def refresh(self, name: str, value: Any, info: Info) -> str:
         """Seal value again with issued_at moved to now and info's created_at
-        kept: a deliberate refresh (sliding session). max_lifetime still
+        and session identity kept: a deliberate refresh (sliding session). max_lifetime still
         counts from created_at; a created_at after now (a server whose clock
         is ahead, within the 60 s skew) becomes now (SESSIONS.md S6.4). A
         session whose max_lifetime has passed is not revived: ExpiredCookie
@@ -271,8 +317,8 @@ class Codec:
         created = min(info.created_at, now)
         self._check_write_times(now, created)
         if info.flags & FLAG_TYPED:
-            return self.seal_values(name, value, created_at=created)
-        return self.seal(name, value, created_at=created)
+            return self.seal_values(name, value, created_at=created, session_id=info.session_id or None, subject=info.subject)
+        return self.seal(name, value, created_at=created, session_id=info.session_id or None, subject=info.subject)
 
     def _check_write_times(self, issued: int, created: int) -> None:
         """ExpiredCookie when a cookie sealed now with these times would not
@@ -283,8 +329,37 @@ class Codec:
         if self.max_lifetime and now - created > self.max_lifetime:
             raise ExpiredCookie(f"cookieseal: session expired: older than the max lifetime of {self.max_lifetime}s")
 
+    def _identity(self, session_id: str | None, subject: str) -> bytes | None:
+        """The identity block of flag 0x08 (SPEC 3.1), or None for none."""
+        if not isinstance(subject, str):
+            raise TypeError("cookieseal: a subject is a str")
+        try:
+            sub = subject.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("cookieseal: a subject must be valid Unicode") from None
+        if len(sub) > MAX_SUBJECT:
+            raise ValueError(f"cookieseal: a subject is at most {MAX_SUBJECT} bytes of UTF-8")
+        if not session_id and (self.session_ids or sub):
+            session_id = "new"
+        if not session_id:
+            return None
+        if session_id == "new":
+            sid = os.urandom(SESSION_ID_SIZE)
+        else:
+            if not isinstance(session_id, str) or len(session_id) != 2 * SESSION_ID_SIZE or session_id.strip("0123456789abcdef"):
+                raise ValueError("cookieseal: a session ID is 32 lowercase hex digits")
+            sid = bytes.fromhex(session_id)
+        return sid + bytes([len(sub)]) + sub
+
     def _seal_payload(
-        self, name: str, payload: bytes, flags: int, issued_at: int | None, created_at: int | None, limit: int
+        self,
+        name: str,
+        payload: bytes,
+        flags: int,
+        issued_at: int | None,
+        created_at: int | None,
+        limit: int,
+        ident: bytes | None = None,
     ) -> str:
         if len(payload) > self.max_payload:
             raise CookieTooLarge(f"cookieseal: value is {len(payload)} bytes of JSON, limit {self.max_payload}")
@@ -302,12 +377,16 @@ class Codec:
             deflated = z.compress(payload) + z.flush()
             if len(deflated) < len(payload):
                 body, flags = deflated, flags | FLAG_DEFLATE
+        if ident is not None:
+            flags |= FLAG_IDENTITY
+            body = ident + body
         return self._seal_raw(name, flags, body, issued_at, created_at, os.urandom(NONCE_SIZE), limit)
 
     def _seal_raw(
         self, name: str, flags: int, body: bytes, issued_at: int, created_at: int, nonce: bytes, limit: int | None = None
     ) -> str:
-        """Seal body (the bytes after the times) as it is, under these flags:
+        """Seal body (the bytes after the times: the identity block with flag
+        0x08, then the payload) as it is, under these flags:
         the plaintext holds created_at exactly when flags has 0x04 (the
         conformance suite's sealing reproduction; _seal_payload sets 0x04
         only when created_at differs from issued_at)."""
@@ -444,6 +523,19 @@ class Codec:
             body_at += TIME_SIZE
             if created_at > issued_at:
                 raise InvalidCookie("cookieseal: invalid cookie: created after it was issued")
+        session_id, subject = "", ""
+        if flags & FLAG_IDENTITY:
+            if len(plain) < body_at + SESSION_ID_SIZE + 1:
+                raise InvalidCookie("cookieseal: invalid cookie: identity flag without a session ID")
+            end = body_at + SESSION_ID_SIZE + 1 + plain[body_at + SESSION_ID_SIZE]
+            if len(plain) < end:
+                raise InvalidCookie("cookieseal: invalid cookie: subject longer than the plaintext")
+            try:
+                subject = plain[body_at + SESSION_ID_SIZE + 1 : end].decode("utf-8")
+            except UnicodeDecodeError:
+                raise InvalidCookie("cookieseal: invalid cookie: subject is not UTF-8") from None
+            session_id = plain[body_at : body_at + SESSION_ID_SIZE].hex()
+            body_at = end
         now = self.now()
         if issued_at > now + MAX_CLOCK_SKEW:
             raise InvalidCookie(f"cookieseal: invalid cookie: issued more than {MAX_CLOCK_SKEW}s in the future")
@@ -460,7 +552,7 @@ class Codec:
         elif len(body) > self.max_payload:
             raise CookieTooLarge(f"cookieseal: value is {len(body)} bytes of JSON, limit {self.max_payload}")
         reissue = key is not ring[0] or (self.refresh_age > 0 and age >= self.refresh_age)
-        return body, Info(issued_at, created_at, key.key_id, reissue, flags)
+        return body, Info(issued_at, created_at, key.key_id, reissue, flags, session_id, subject)
 
     def _inflate(self, data: bytes) -> bytes:
         """Inflate one complete raw DEFLATE stream of at most max_payload
