@@ -501,6 +501,11 @@ func (c *Codec) encode(name string, value any, limit int, t sealTimes) (string, 
 			buf, payload, flags = z, z[prefix:], flags|flagDeflate
 		}
 	}
+	if flags&flagDeflate == 0 {
+		// Length hiding (SPEC.md section 5.4): trailing white space.
+		buf = padPayload(buf, prefix, c.maxPayload, limit-len(name)-1)
+		payload = buf[prefix:]
+	}
 	flags |= timeFlags
 	n := prefix + len(payload) + tagSize
 	if size := len(name) + 1 + base64.RawURLEncoding.EncodedLen(n); size > limit {
