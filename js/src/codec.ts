@@ -34,6 +34,7 @@ import {
   wellFormed,
 } from './format.js'
 import { buildRing, type Key } from './keys.js'
+import { padPayload } from './pad.js'
 import { decodeUTF8, encodeUTF8, parseJSON, parseTree, stringify } from './json.js'
 import { Typed, encodeValues, fromTree, plainToValues, setJSONParser, setTreeParser, toNatural } from './values.js'
 
@@ -278,6 +279,8 @@ export class Codec {
     const identity = this.#identity(times)
     if (identity) flags |= FLAG_IDENTITY
     const idLen = identity ? SESSION_ID_SIZE + 1 + identity.subject.length : 0
+    // Length hiding (SPEC.md 5.4).
+    if (!(flags & FLAG_DEFLATE)) body = padPayload(body, TIME_SIZE * (withCreated ? 2 : 1) + idLen, this.maxPayload, limit - byteLength(name) - 1)
     const n = HEADER_SIZE + NONCE_SIZE + TIME_SIZE * (withCreated ? 2 : 1) + idLen + body.length + TAG_SIZE
     const size = byteLength(name) + 1 + Math.ceil((n * 4) / 3)
     if (size > limit) throw new CookieTooLargeError(`cookieseal: ${size} bytes with the name, limit ${limit}`)

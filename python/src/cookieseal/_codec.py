@@ -19,7 +19,7 @@ from nacl.bindings import (
 )
 from nacl.exceptions import CryptoError
 
-from . import _json, _values
+from . import _json, _pad, _values
 from ._errors import ConfigError, CookieTooLarge, ExpiredCookie, InvalidCookie, UnknownKey
 from ._secrets import parse_secrets
 
@@ -377,6 +377,9 @@ class Codec:
             deflated = z.compress(payload) + z.flush()
             if len(deflated) < len(payload):
                 body, flags = deflated, flags | FLAG_DEFLATE
+        if not flags & FLAG_DEFLATE:  # length hiding (SPEC.md 5.4)
+            pre = TIME_SIZE * (2 if flags & FLAG_CREATED else 1) + (len(ident) if ident is not None else 0)
+            body = _pad.pad_payload(body, pre, self.max_payload, limit - len(name.encode("utf-8")) - 1)
         if ident is not None:
             flags |= FLAG_IDENTITY
             body = ident + body
