@@ -448,6 +448,7 @@ func genPayload(t *testing.T) {
 	g.fail("payload/cap-then-invalid-code", "5.2", "a fixed-Huffman block of 65 literals, then the invalid length symbol 286, under max_payload 64: too large wins", sealed{secrets: one, flags: flagDeflate, body: badCode}, opts{maxPayload: ptr(64)}, "too_large")
 	g.fail("payload/invalid-code-at-cap", "5.2", "the same stream under max_payload 65: the invalid symbol 286 is met first", sealed{secrets: one, flags: flagDeflate, body: badCode}, opts{maxPayload: ptr(65)}, "invalid")
 	g.fail("payload/corruption-before-cap", "5.2", "a corrupt block after 10 bytes, in a stream that would later pass max_payload: invalid", sealed{secrets: one, flags: flagDeflate, body: append(storedBlock(false, []byte(`"aaaaaaaa"`)), 0x07)}, opts{maxPayload: ptr(64)}, "invalid")
+	deflateCorners(g)
 	g.write("payload.json")
 }
 
