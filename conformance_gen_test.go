@@ -483,6 +483,14 @@ func genJSON(t *testing.T) {
 			g.fail("json/typed-as-"+as+"/"+tc.id, "4.10", "typed values, opened as "+as+": "+tc.desc, sealed{secrets: one, flags: flagTyped, body: []byte(tc.payload)}, opts{openAs: as}, "invalid")
 		}
 	}
+	// 4.11: names that differ only in case are two members everywhere;
+	// a Go struct refuses them (errors_content_test.go).
+	for _, as := range []string{"json", "values"} {
+		g.ok("json/case-folded-names-as-"+as, "4.11", "member names that differ only in case (role, ROLE) and by Unicode folding (k, U+212A KELVIN SIGN) are different members, opened as "+as+"; a destination that matches names case-insensitively (a Go struct) refuses the payload as invalid rather than keep one",
+			sealed{secrets: one, body: []byte(`{"role":"user","ROLE":"admin","k":1,"K":2}`)}, opts{openAs: as})
+	}
+	g.ok("json/negative-zero-as-values", "3.2", "plain JSON -0 and -0.0: openers return them as sealed; a sealer writing a negative zero from a native number keeps its sign",
+		sealed{secrets: one, body: []byte(`{"z":-0,"f":-0.0}`)}, opts{openAs: "values"})
 	// 4.11: a plain payload opened as session values must be an object.
 	g.ok("json/plain-as-values/object", "4.11", "a plain JSON object opened as session values: integers become int, other numbers float64", sealed{secrets: one, body: []byte(`{"n":1,"x":1.5,"s":"v","l":[1,2.5]}`)}, opts{openAs: "values"})
 	for _, p := range []struct{ id, payload string }{{"array", `[1]`}, {"string", `"v"`}, {"null", `null`}, {"number", `1`}} {

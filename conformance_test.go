@@ -391,6 +391,9 @@ func TestGoldenCookies(t *testing.T) {
 		Secrets     []string `json:"secrets"`
 		Name        string   `json:"name"`
 		IssuedAt    int64    `json:"issued_at"`
+		CreatedAt   *int64   `json:"created_at"` // v1.0.0 entries on: flag 0x04 when it differs
+		SessionID   string   `json:"session_id"` // with flag 0x08
+		Subject     string   `json:"subject"`
 		Kind        string   `json:"kind"`
 		Payload     string   `json:"payload"`
 		Cookie      string   `json:"cookie"`
@@ -402,8 +405,15 @@ func TestGoldenCookies(t *testing.T) {
 			c, err := New(Config{Secrets: g.Secrets, Now: func() time.Time { return time.Unix(g.IssuedAt+60, 0) }})
 			require.NoError(t, err)
 			var raw json.RawMessage
-			require.NoError(t, c.Decode(g.Name, g.Cookie, &raw))
+			info, err := c.DecodeInfo(g.Name, g.Cookie, &raw)
+			require.NoError(t, err)
 			assert.Equal(t, g.Payload, string(raw))
+			assert.Equal(t, g.IssuedAt, info.IssuedAt.Unix(), "issued_at")
+			if g.CreatedAt != nil {
+				assert.Equal(t, *g.CreatedAt, info.CreatedAt.Unix(), "created_at")
+			}
+			assert.Equal(t, g.SessionID, info.SessionID, "session_id")
+			assert.Equal(t, g.Subject, info.Subject, "subject")
 			if g.Kind == "values" {
 				var m map[any]any
 				require.NoError(t, c.Decode(g.Name, g.Cookie, &m))

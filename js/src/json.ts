@@ -406,7 +406,7 @@ function write(v: unknown, depth: number, inArray: boolean): string {
     case 'string': return quote(v)
     case 'number':
       if (!Number.isFinite(v)) throw new UnsupportedValueError(`cookieseal: cannot seal the number ${v}`)
-      return String(v)
+      return Object.is(v, -0) ? '-0' : String(v) // the sign kept, as Go and Python do (SPEC.md 3.2)
     case 'bigint': return v.toString()
     case 'boolean': return v ? 'true' : 'false'
     case 'undefined': case 'function': case 'symbol':

@@ -466,8 +466,9 @@ class Codec:
             tree = _json.parse(payload, tokens)
         except _json.JSONError as e:
             raise InvalidCookie(f"cookieseal: invalid cookie: payload {e}") from None
-        if flags & FLAG_TYPED and b'"named"' in payload:
-            # Named values keep their JSON text: give strings their spelling.
+        if flags & FLAG_TYPED and (b'"named"' in payload or b"\\u" in payload):
+            # Named values keep their JSON text: give strings their spelling
+            # (a tag written with escapes, "na\u006ded", is named too).
             tree = _values.attach_raw(tree, payload.decode("utf-8"))
         return tree
 
