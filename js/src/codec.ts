@@ -465,9 +465,20 @@ function guard<T>(f: () => T): T {
   try {
     return f()
   } catch (e) {
-    if (e instanceof FormatError) throw new InvalidCookieError(`cookieseal: invalid cookie: ${e.message}`)
+    if (e instanceof FormatError) throw new InvalidCookieError(`cookieseal: invalid cookie: ${payloadRule(e)}`)
     throw e
   }
+}
+
+/**
+ * The rule a payload breaks, never what it holds: the parsers' messages
+ * quote numbers, tags and offsets of decrypted content, and an application
+ * that logs an open error must not log session content (SPEC.md 4).
+ */
+function payloadRule(e: FormatError): string {
+  if (e.message.includes('must hold an object')) return 'payload is not a JSON object, so not session values'
+  if (e.message.startsWith('typed values')) return 'payload is not well-formed session values (SPEC.md section 6)'
+  return 'payload is not strict JSON (SPEC.md section 5.3)'
 }
 
 function checkTypedMap(tree: ReturnType<typeof parseTree>): Typed {

@@ -449,7 +449,8 @@ class Codec:
         try:
             return _values.from_plain(tree), info
         except _json.JSONError as e:
-            raise InvalidCookie(f"cookieseal: invalid cookie: {e}") from None
+            # Errors name the rule, never the payload (SPEC.md 4, SECURITY.md).
+            raise InvalidCookie("cookieseal: invalid cookie: payload is not a JSON object, so not session values") from None
 
     def open_raw(self, name: str, cookie: str) -> tuple[bytes, Info]:
         """The payload exactly as sealed (JSON bytes, after inflating), after
@@ -465,7 +466,7 @@ class Codec:
         try:
             tree = _json.parse(payload, tokens)
         except _json.JSONError as e:
-            raise InvalidCookie(f"cookieseal: invalid cookie: payload {e}") from None
+            raise InvalidCookie("cookieseal: invalid cookie: payload is not strict JSON (SPEC.md section 5.3)") from None
         if flags & FLAG_TYPED and (b'"named"' in payload or b"\\u" in payload):
             # Named values keep their JSON text: give strings their spelling
             # (a tag written with escapes, "na\u006ded", is named too).
@@ -480,7 +481,7 @@ class Codec:
         try:
             v = _values.decode(tree)
         except _json.JSONError as e:
-            raise InvalidCookie(f"cookieseal: invalid cookie: typed values: {e}") from None
+            raise InvalidCookie("cookieseal: invalid cookie: payload is not well-formed session values (SPEC.md section 6)") from None
         assert isinstance(v, _values.Map)
         return v
 
