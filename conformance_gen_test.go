@@ -386,6 +386,8 @@ func genOpen(t *testing.T) {
 	g.ok("open/created/min-int64", "4.6", "created_at is -2^63 and no max_lifetime: it opens, and created_at is reported exactly (JavaScript: as a bigint)", sealed{secrets: one, flags: flagCreated, created: math.MinInt64, body: []byte(`"v"`)}, opts{})
 	g.fail("open/lifetime/min-int64", "4.7", "created_at is -2^63 under a max_lifetime: expired, no overflow", sealed{secrets: one, flags: flagCreated, created: math.MinInt64, body: []byte(`"v"`)}, opts{maxLifetime: ptr(int64(hour))}, "expired")
 
+	g.ok("open/lifetime/zero-is-none", "4", "max_lifetime 0 means no maximum lifetime (as absent): a session created ten years ago opens", sealed{secrets: one, flags: flagCreated, created: vectorNow - 10*365*86400, body: []byte(`"v"`)}, opts{maxLifetime: ptr(int64(0))})
+
 	// 4.6 with flag 0x08: the session identity after the times.
 	sid := func(b byte) []byte { return bytes.Repeat([]byte{b}, sessionIDSize) }
 	g.ok("open/identity/session-id", "4.6", "flag 0x08: a session ID and no subject (length 0)", sealed{secrets: one, flags: flagIdentity, sid: sid(0xa5), body: []byte(`"v"`)}, opts{})

@@ -1,6 +1,9 @@
 package cookieseal
 
-import "encoding/base64"
+import (
+	"encoding/base64"
+	"strings"
+)
 
 // PadBucket is the bucket of length hiding (SPEC.md section 5.4): a sealer
 // pads an uncompressed payload with trailing spaces, which every opener
@@ -30,4 +33,4 @@ func padLen(pre, n, maxPayload, maxValue int) int {
 	return max(pad, 0)
 }
 
-var spaces = [PadBucket]byte{' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '}
+var spaces = []byte(strings.Repeat(" ", PadBucket))
