@@ -465,6 +465,12 @@ func cookieArg(pos []string, stdin io.Reader, name nameFlag, nameRequired bool) 
 		}
 	}
 	if s == "" {
+		if len(pos) == 1 && name.set {
+			// An empty value given as the argument is a cookie value like any
+			// other: it opens as invalid (SPEC.md 4, step 2), as it does in
+			// the package.
+			return name.name, true, "", nil
+		}
 		return "", false, "", errNoCookie
 	}
 	if !isPairs(s) {
