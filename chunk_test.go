@@ -262,6 +262,7 @@ func TestLooksSealedBounds(t *testing.T) {
 		{"." + v1, false},
 		{"2." + v1[:7], false},
 		{"!" + v1[1:], false},
+		{b64([]byte{version1, 0xff, 0xff, 0xff, 0xff, 0}), true}, // "Af____8A": '_' is base64url 63
 	} {
 		if got := looksSealed(tc.head); got != tc.want {
 			t.Errorf("looksSealed(%q) = %t, want %t", tc.head, got, tc.want)

@@ -39,6 +39,7 @@ import (
 //	COOKIESEAL_DIFF_NODE=node       Node, run on js/build/test/differential.js
 //	                                (cd js && npm ci && npm run build:test first)
 //	COOKIESEAL_DIFF_PYTHON=python3  a Python with cookieseal installed (pip install -e python)
+//	COOKIESEAL_DIFF_JS_BACKEND=node:crypto  JS opens on its node:crypto backend (default: noble)
 //	COOKIESEAL_DIFF_KEEP=dir        keep the cookie and result files in dir
 //
 // go test -run '^TestDifferential$' -v . with those set; .ci/run does.

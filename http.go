@@ -209,7 +209,7 @@ func NewCookies(codec *Codec, opts CookieOptions) (*Cookies, error) {
 		s.headerBytes = DefaultMaxHeaderBytes
 	}
 	switch {
-	case s.maxChunks < 0 || s.maxChunks > maxChunksLimit:
+	case s.maxChunks < 1 || s.maxChunks > maxChunksLimit: // 0 became DefaultMaxChunks above
 		return nil, fmt.Errorf("cookieseal: MaxChunks %d, want 1 to %d", opts.MaxChunks, maxChunksLimit)
 	case s.headerBytes < minHeaderBytes:
 		return nil, fmt.Errorf("cookieseal: MaxHeaderBytes %d, want at least %d", opts.MaxHeaderBytes, minHeaderBytes)
@@ -542,12 +542,8 @@ func ownLine(l, full string, scopes []CookieScope) bool {
 	if err != nil {
 		return false
 	}
-	for _, sc := range scopes {
-		path := sc.Path
-		if path == "" {
-			path = "/"
-		}
-		if c.Path == path && strings.EqualFold(strings.TrimPrefix(c.Domain, "."), strings.TrimPrefix(sc.Domain, ".")) {
+	for _, sc := range scopes { // NewCookies made every scope's Path non-empty
+		if c.Path == sc.Path && strings.EqualFold(strings.TrimPrefix(c.Domain, "."), strings.TrimPrefix(sc.Domain, ".")) {
 			return true
 		}
 	}

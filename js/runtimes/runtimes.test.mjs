@@ -25,3 +25,13 @@ test('node: the same smoke script', () => {
   assert.equal(r.status, 0, r.stdout + r.stderr)
   assert.match(r.stdout, /^\d+ passed, 0 failed$/m)
 })
+
+// cookieseal/hono in a Hono app on Deno: every case of testdata/sessions.
+test('deno: the Hono middleware passes the session scenario suite', { skip: !existsSync(deno) && process.env.CI !== 'true' ? 'no deno binary' : false }, () => {
+  const r = spawnSync(deno, ['run', '--no-prompt', '--allow-read=' + here + '..,' + here + '../../testdata', here + 'hono-deno.mjs'], { encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' } })
+  const out = (r.stdout ?? '') + (r.stderr ?? '')
+  assert.equal(r.status, 0, out)
+  const m = /^(\d+) passed, 0 failed$/m.exec(out)
+  assert.ok(m && Number(m[1]) > 100, out)
+  console.log(`# deno hono: ${m[0]}`)
+})

@@ -302,6 +302,20 @@ export class Cookies {
     }
   }
 
+  /**
+   * The attributes every cookie this writes carries, and the prefix it puts
+   * before names (for integrations that write through a framework's own
+   * cookie API, such as Next.js's cookies()).
+   */
+  get attributes(): { path: string; domain: string; sameSite: 'Lax' | 'Strict' | 'None'; secure: boolean; httpOnly: true; prefix: string; maxAge: number } {
+    return { path: this.#path, domain: this.#domain, sameSite: this.#sameSite as 'Lax' | 'Strict' | 'None', secure: this.#secure, httpOnly: true, prefix: this.#prefix, maxAge: this.codec.maxAge }
+  }
+
+  /** Whether legacyScopes are configured. */
+  get hasLegacyScopes(): boolean {
+    return this.#legacy.length > 0
+  }
+
   // ---- layout ----
 
   /** Checks a configured name (SESSIONS.md S3.1) and returns it with the prefix. */

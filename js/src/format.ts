@@ -2,7 +2,7 @@
  * The bytes of a v1 cookie (SPEC.md sections 2-4), kept in one place to read
  * beside the spec: header, flags, associated data, sealing and opening.
  */
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { backend } from './aead.js'
 import { encodeUTF8 } from './json.js'
 
 export const VERSION = 0x01
@@ -78,7 +78,7 @@ export function sealBytes(s: SealInput): Uint8Array {
   out[5] = s.flags
   out.set(s.nonce, HEADER_SIZE)
   const ad = additionalData(out, s.name)
-  xchacha20poly1305(s.key, s.nonce, ad).encrypt(plain, out.subarray(HEADER_SIZE + NONCE_SIZE))
+  backend().seal(s.key, s.nonce, ad, plain, out.subarray(HEADER_SIZE + NONCE_SIZE))
   return out
 }
 
@@ -86,9 +86,5 @@ export function sealBytes(s: SealInput): Uint8Array {
 export function openBytes(raw: Uint8Array, key: Uint8Array, name: string): Uint8Array | undefined {
   const nonce = raw.subarray(HEADER_SIZE, HEADER_SIZE + NONCE_SIZE)
   const sealed = raw.subarray(HEADER_SIZE + NONCE_SIZE)
-  try {
-    return xchacha20poly1305(key, nonce, additionalData(raw, name)).decrypt(sealed)
-  } catch {
-    return undefined
-  }
+  return backend().open(key, nonce, additionalData(raw, name), sealed)
 }

@@ -326,7 +326,84 @@ function parseWith(s: string, mode: Mode): unknown {
 
 /** Parses strict JSON text into plain JS values (objects, arrays, strings, numbers, bigints, booleans, null). */
 export function parseJSON(s: string): unknown {
+  return fastParse(s) ?? parseWith(s, Mode.Value)
+}
+
+/** @internal parseJSON without the JSON.parse fast path: the reference it is tested against. */
+export function parseJSONStrict(s: string): unknown {
   return parseWith(s, Mode.Value)
+}
+
+/** @internal stringify without the JSON.stringify fast path: the reference it is tested against. */
+export function stringifyStrict(v: unknown): string {
+  return write(v, 1, false)
+}
+
+/**
+ * JSON.parse where it provably gives what the strict parser gives, else
+ * undefined (the caller then runs the strict parser, which also words the
+ * error). JSON.parse already keeps the grammar, white space, escapes and
+ * control characters of section 5.3; the rest is checked here:
+ * - no backslash in the text, so every string is its text as written (no
+ *   surrogate escape, and the colons below count alike in text and value);
+ * - the parsed value, walked: nesting at most MAX_DEPTH; every number
+ *   finite (1e400 gives Infinity); no integer-valued number outside the safe
+ *   range (an integer lexeme there must become a bigint);
+ * - no duplicate member name (JSON.parse keeps the last): every member has a
+ *   colon outside strings, so the text's colons = members + colons inside
+ *   strings. The value's members + colons inside its strings can only be
+ *   fewer, and are fewer exactly when a member was dropped. First compared
+ *   without counting inside strings (equal: no colon in any string, none
+ *   dropped), then counting.
+ */
+function fastParse(s: string): unknown {
+  if (s.includes('\\')) return undefined
+  let v: unknown
+  try {
+    v = JSON.parse(s)
+  } catch {
+    return undefined
+  }
+  if (v === undefined) return undefined
+  const text = count(s, 0x3a)
+  const members = walk(v, 1, false)
+  if (members === text) return v
+  return members >= 0 && walk(v, 1, true) === text ? v : undefined
+}
+
+/** The number of code units c in s. */
+function count(s: string, c: number): number {
+  const ch = String.fromCharCode(c)
+  let n = 0
+  for (let i = s.indexOf(ch); i !== -1; i = s.indexOf(ch, i + 1)) n++
+  return n
+}
+
+/** Members of every object in v (plus the colons inside its strings when inStrings), or -1 if v breaks a rule above. */
+function walk(v: unknown, depth: number, inStrings: boolean): number {
+  switch (typeof v) {
+    case 'string': return inStrings ? count(v, 0x3a) : 0
+    case 'number': return Number.isFinite(v) && (Number.isSafeInteger(v) || !Number.isInteger(v)) ? 0 : -1
+    case 'boolean': return 0
+  }
+  if (v === null) return 0
+  if (depth > MAX_DEPTH) return -1
+  let n = 0
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const m = walk(v[i], depth + 1, inStrings)
+      if (m < 0) return -1
+      n += m
+    }
+    return n
+  }
+  const o = v as Record<string, unknown>
+  for (const k in o) {
+    const m = walk(o[k], depth + 1, inStrings)
+    if (m < 0) return -1
+    n += m + 1 + (inStrings ? count(k, 0x3a) : 0)
+  }
+  return n
 }
 
 /** Parses strict JSON text into a tree that keeps number lexemes and member order. */
@@ -395,7 +472,38 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * nesting deeper than 512 (which also stops cycles).
  */
 export function stringify(v: unknown): string {
+  if (sealable(v, 1)) {
+    const out = JSON.stringify(v) as string | undefined
+    // JSON.stringify escapes a lone surrogate as \udxxx: write() refuses it.
+    if (out !== undefined && !out.includes('\\ud')) return out
+  }
   return write(v, 1, false)
+}
+
+/**
+ * Whether JSON.stringify(v) writes exactly what write(v) does: only plain
+ * objects (no toJSON) and arrays, at most MAX_DEPTH deep, of strings,
+ * finite numbers, booleans and null (and members that both skip or write as
+ * null: undefined, functions, symbols). Anything else (bigints, NaN, class
+ * instances, Dates...) goes to write(), the reference, which writes it or
+ * says why not.
+ */
+function sealable(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string': case 'boolean': case 'undefined': case 'function': case 'symbol': return true
+    case 'number': return Number.isFinite(v)
+    case 'bigint': return false
+  }
+  if (v === null) return true
+  if (depth > MAX_DEPTH) return false
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false
+    for (let i = 0; i < v.length; i++) if (!sealable(v[i], depth + 1)) return false
+    return true
+  }
+  if (!isPlainObject(v) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return false
+  for (const k of Object.keys(v)) if (!sealable(v[k], depth + 1)) return false
+  return true
 }
 
 function write(v: unknown, depth: number, inArray: boolean): string {

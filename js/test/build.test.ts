@@ -1,9 +1,13 @@
 // The built package and the single-file bundle (npm test builds both first)
 // hold no import of a node: module or any Node built-in, no require, and no
 // WebAssembly: the core runs unchanged on Node, Deno, Bun, browsers, Workers
-// and edge runtimes. The one exception is the Node-only secrets file reader,
-// dist/node-secrets.js, exported as cookieseal/node/secrets under the "node"
-// condition alone, and imported by no other file.
+// and edge runtimes. The exceptions are the Node-only files: the secrets file
+// reader, dist/node-secrets.js, exported as cookieseal/node/secrets under the
+// "node" condition alone; and the node:crypto backend, dist/node-backend.js,
+// imported only through dist/use-node-backend.js by the entries of the
+// "node" condition (dist/index-node.js for ".", dist/<m>-node.js for
+// "./node", "./express", "./hono", "./next"; the Web entries stay the
+// default). No other file imports any of them.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, readdirSync, existsSync } from 'node:fs'
@@ -34,10 +38,10 @@ function check(file: string): void {
 }
 
 /** Files that may import node: modules: only under the "node" export condition. */
-const NODE_ONLY = new Set(['node-secrets.js'])
+const NODE_ONLY = new Set(['node-secrets.js', 'node-backend.js', 'use-node-backend.js', 'index-node.js', 'node-node.js', 'express-node.js', 'hono-node.js', 'next-node.js'])
 
 test('build: dist/ has the package files and types', () => {
-  for (const f of ['index.js', 'index.d.ts', 'node.js', 'node.d.ts', 'secrets.js', 'node-secrets.js', 'node-secrets.d.ts']) assert.ok(existsSync(JS + 'dist/' + f), f)
+  for (const f of ['index.js', 'index.d.ts', 'node.js', 'node.d.ts', 'secrets.js', 'node-secrets.js', 'node-secrets.d.ts', 'express.js', 'express.d.ts', 'hono.js', 'hono.d.ts', 'next.js', 'next.d.ts', 'session.js', 'migrate.js']) assert.ok(existsSync(JS + 'dist/' + f), f)
 })
 
 test('build: no node: import, Node built-in, require or WebAssembly in dist/ outside the Node-only files', () => {
@@ -55,6 +59,10 @@ test('build: the Node-only files are exported under the node condition alone, an
     }
   }
   assert.deepEqual(pkg.exports['./node/secrets'], { types: './dist/node-secrets.d.ts', node: './dist/node-secrets.js' })
+  assert.deepEqual(pkg.exports['.'], { types: './dist/index.d.ts', node: './dist/index-node.js', default: './dist/index.js' })
+  for (const m of ['node', 'express', 'hono', 'next']) {
+    assert.deepEqual(pkg.exports['./' + m], { types: `./dist/${m}.d.ts`, node: `./dist/${m}-node.js`, default: `./dist/${m}.js` }, m)
+  }
   for (const f of readdirSync(JS + 'dist').filter((f) => f.endsWith('.js') && !NODE_ONLY.has(f))) {
     for (const s of specifiers(readFileSync(JS + 'dist/' + f, 'utf8'))) {
       assert.ok(!NODE_ONLY.has(s.replace(/^\.\//, '')), `dist/${f} imports ${s}`)

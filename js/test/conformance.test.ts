@@ -10,6 +10,8 @@ import { buildRing, deriveKey } from '../src/keys.js'
 import { encodeValues } from '../src/values.js'
 import { conformanceFiles, readJSON, hex, toHex, at } from './helpers.js'
 import { runChunkCase } from './chunkcase.js'
+import { backend, nobleBackend, setBackend } from '../src/aead.js'
+import { nodeBackend } from '../src/node-backend.js'
 
 const CODE: Record<string, string> = {
   invalid: 'ERR_COOKIESEAL_INVALID',
@@ -108,17 +110,31 @@ for (const file of files) {
     assert.equal(Number(suite.format), 1)
     assert.ok(Array.isArray(suite.cases) && suite.cases.length > 0, 'a suite file with no case')
   })
-  for (const c of suite.cases ?? []) {
-    total++
-    test(`conformance ${c.id}`, () => {
-      if (c.secret !== undefined) return runKeyCase(c)
-      if (c.cookie !== undefined) return runOpenCase(c)
-      if (c.cookies !== undefined || (c.value !== undefined && c.max_parts !== undefined)) return runChunkCase(c)
-      if (c.result === 'ok' || c.result === 'invalid_ring') return runRingCase({ secrets: [], ...c })
-      assert.fail(`case ${c.id}: unknown kind (fields ${Object.keys(c).join(', ')})`)
-    })
+  // Every case on each AEAD backend: @noble/ciphers (the Web entry) and
+  // node:crypto (the "node" entry). Tests of a file run one after another.
+  for (const b of [nobleBackend, nodeBackend]) {
+    for (const c of suite.cases ?? []) {
+      total++
+      test(`conformance ${c.id} [${b.name}]`, () => {
+        setBackend(b)
+        try {
+          if (c.secret !== undefined) return runKeyCase(c)
+          if (c.cookie !== undefined) return runOpenCase(c)
+          if (c.cookies !== undefined || (c.value !== undefined && c.max_parts !== undefined)) return runChunkCase(c)
+          if (c.result === 'ok' || c.result === 'invalid_ring') return runRingCase({ secrets: [], ...c })
+          assert.fail(`case ${c.id}: unknown kind (fields ${Object.keys(c).join(', ')})`)
+        } finally {
+          setBackend(nobleBackend)
+        }
+      })
+    }
   }
 }
+
+test('conformance: the node backend is node:crypto here, and the default is noble', () => {
+  assert.equal(nodeBackend.name, 'node:crypto')
+  assert.equal(backend(), nobleBackend)
+})
 
 test('conformance: ids are unique across files', () => {
   const seen = new Set<string>()

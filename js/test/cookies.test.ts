@@ -216,6 +216,7 @@ test('S2: parseCookieHeader keeps token names and visible-ASCII values only, tri
     ['a', '1'], ['b', '2'], ['d', 'q'], ['i', 'x y'], ['j', ''], ['k', ''], ['m', 'v=w'],
   ])
   assert.deepEqual(parseCookieHeader('x=1\n; y=2\r; z=3'), [['z', '3']], 'control characters in a value skip the piece')
+  assert.deepEqual(parseCookieHeader('a=~x~; b=\x20~\x7e; c=!#$%&\'()*+,-./:<=>?@[]^_`{|}'), [['a', '~x~'], ['b', '~~'], ['c', "!#$%&'()*+,-./:<=>?@[]^_`{|}"]], 'the ends of 0x20-0x7E are kept in a value (0x7E is ~)')
   assert.deepEqual(parseCookieHeader('A=1; a=2; A=3'), [['A', '1'], ['a', '2'], ['A', '3']], 'duplicates kept, case-sensitive')
 })
 

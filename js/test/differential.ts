@@ -8,6 +8,15 @@ import { Codec, type Info } from '../src/codec.js'
 import { encodeValues } from '../src/values.js'
 import { encodeUTF8, parseJSON, parseTree } from '../src/json.js'
 import { toHex } from './helpers.js'
+import { setBackend } from '../src/aead.js'
+import { nodeBackend } from '../src/node-backend.js'
+
+// COOKIESEAL_DIFF_JS_BACKEND=node:crypto opens on the "node" entry's backend;
+// otherwise on the default (@noble/ciphers), which the Web entry uses.
+if (process.env.COOKIESEAL_DIFF_JS_BACKEND === 'node:crypto') {
+  if (nodeBackend.name !== 'node:crypto') throw new Error('node:crypto has no ChaCha20-Poly1305 here')
+  setBackend(nodeBackend)
+}
 
 interface Outcome {
   class: string

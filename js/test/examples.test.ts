@@ -17,7 +17,7 @@ before(() => {
 
 test('examples: the README shows every example file exactly', () => {
   const readme = readFileSync(JS + 'README.md', 'utf8')
-  for (const f of ['web.ts', 'next-route.ts', 'node.ts']) {
+  for (const f of ['web.ts', 'next-route.ts', 'node.ts', 'express-session.ts', 'hono-session.ts']) {
     const code = readFileSync(JS + 'examples/' + f, 'utf8')
     assert.ok(readme.includes('```ts\n' + code + '```'), `README.md does not show examples/${f} as it is`)
   }
@@ -64,4 +64,38 @@ test('examples: the Node handler behind a loopback server', async () => {
   } finally {
     server.close()
   }
+})
+
+test('examples: the Express app with req.session logs in, counts visits, logs out', async () => {
+  const { createApp } = await import('../examples/express-session.js')
+  const server = createServer(createApp(secrets))
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+  try {
+    const login = await fetch(base + '/login', { method: 'POST', body: new URLSearchParams({ user: 'ann' }), redirect: 'manual' })
+    assert.equal(login.status, 303)
+    const cookie = setCookie(login.headers)
+    assert.match(cookie, /^__Host-session=/)
+    const r1 = await fetch(base + '/', { headers: { cookie } })
+    assert.match(await r1.text(), /^ann: visit 1 since \d{4}-/)
+    const r2 = await fetch(base + '/', { headers: { cookie: setCookie(r1.headers) } })
+    assert.match(await r2.text(), /^ann: visit 2 /)
+    const out = await fetch(base + '/logout', { method: 'POST', headers: { cookie }, redirect: 'manual' })
+    assert.match(out.headers.getSetCookie()[0]!, /^__Host-session=; .*Max-Age=0/)
+    assert.equal((await fetch(base + '/')).status, 401)
+  } finally {
+    server.close()
+  }
+})
+
+test('examples: the Hono app logs in, reads and logs out', async () => {
+  const { createApp } = await import('../examples/hono-session.js')
+  const app = createApp(secrets)
+  const login = await app.request('/login', { method: 'POST', body: new URLSearchParams({ user: 'ann' }) })
+  assert.equal(login.status, 303)
+  const cookie = setCookie(login.headers)
+  assert.equal(await (await app.request('/', { headers: { cookie } })).text(), 'hello ann')
+  const out = await app.request('/logout', { method: 'POST', headers: { cookie } })
+  assert.match(out.headers.getSetCookie()[0]!, /Max-Age=0/)
+  assert.equal((await app.request('/')).status, 401)
 })

@@ -14,7 +14,7 @@ from conftest import REPO
 from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_decrypt, crypto_aead_xchacha20poly1305_ietf_encrypt
 from nacl.exceptions import CryptoError
 
-from cookieseal._codec import _hkdf_sha256
+from cookieseal._codec import _hkdf_sha256, _open_aead, _seal_aead
 
 # The repository's own copy (testdata/primitives) first, then ../shared/vectors.
 VECTORS = pathlib.Path(
@@ -73,3 +73,18 @@ def test_wycheproof_xchacha20_poly1305(t: dict) -> None:
     else:
         with pytest.raises(CryptoError):
             crypto_aead_xchacha20poly1305_ietf_decrypt(ct, aad, iv, key)
+
+
+@pytest.mark.skipif(not XCHACHA, reason="no ../shared/vectors")
+@pytest.mark.parametrize("t", [t for t in XCHACHA if len(t["iv"]) == 48 and len(t["key"]) == 64], ids=lambda t: str(t["tcId"]))
+def test_wycheproof_xchacha20_poly1305_codec_path(t: dict) -> None:
+    """The codec's own calls into libsodium (_seal_aead, _open_aead, which
+    skip nacl.bindings' argument checks) on every vector of the lengths the
+    codec uses."""
+    key, iv, aad, msg = (bytes.fromhex(t[k]) for k in ("key", "iv", "aad", "msg"))
+    ct = bytes.fromhex(t["ct"] + t["tag"])
+    if t["result"] == "valid":
+        assert _seal_aead(msg, aad, iv, key) == ct
+        assert _open_aead(ct, aad, iv, key) == msg
+    else:
+        assert _open_aead(ct, aad, iv, key) is None

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
+import importlib
 import os
 import re
 import struct
+import sys
 import time
 import zlib
 from dataclasses import dataclass
@@ -18,6 +21,46 @@ from nacl.bindings import (
     crypto_aead_xchacha20poly1305_ietf_encrypt,
 )
 from nacl.exceptions import CryptoError
+
+# PyNaCl's own cffi binding of libsodium, which nacl.bindings wraps: its
+# wrapper checks every argument's type and length in Python and allocates
+# through ffi.new, about 2.5 us a call, as much as the cipher on a small
+# cookie. _seal_aead and _open_aead call libsodium through the same binding,
+# with the lengths the codec has already fixed. Without it (a PyNaCl that
+# moved it), the public functions.
+_ffi: Any = None
+try:
+    _sodium: Any = importlib.import_module("nacl._sodium")
+    _sodium_encrypt = _sodium.lib.crypto_aead_xchacha20poly1305_ietf_encrypt
+    _sodium_decrypt = _sodium.lib.crypto_aead_xchacha20poly1305_ietf_decrypt
+    _ffi = _sodium.ffi
+except (ImportError, AttributeError):  # pragma: no cover - every PyNaCl >= 1.5 has them
+    pass
+
+
+def _seal_aead(plain: bytes, ad: bytes, nonce: bytes, key: bytes) -> bytes:
+    """XChaCha20-Poly1305 seal: ciphertext || tag. nonce is 24 bytes and key
+    32 (the codec's own)."""
+    if _ffi is None:  # pragma: no cover
+        return crypto_aead_xchacha20poly1305_ietf_encrypt(plain, ad, nonce, key)
+    out = bytearray(len(plain) + TAG_SIZE)
+    _sodium_encrypt(_ffi.from_buffer(out), _ffi.NULL, plain, len(plain), ad, len(ad), _ffi.NULL, nonce, key)
+    return bytes(out)
+
+
+def _open_aead(sealed: bytes, ad: bytes, nonce: bytes, key: bytes) -> bytes | None:
+    """XChaCha20-Poly1305 open of ciphertext || tag (at least TAG_SIZE
+    bytes); None when it is not authentic (no exception: a forged cookie is
+    refused with the codec's one InvalidCookie)."""
+    if _ffi is None:  # pragma: no cover
+        try:
+            return crypto_aead_xchacha20poly1305_ietf_decrypt(sealed, ad, nonce, key)
+        except CryptoError:
+            return None
+    out = bytearray(len(sealed) - TAG_SIZE)
+    if _sodium_decrypt(_ffi.from_buffer(out), _ffi.NULL, _ffi.NULL, sealed, len(sealed), ad, len(ad), nonce, key) != 0:
+        return None
+    return bytes(out)
 
 from . import _json, _pad, _values
 from ._errors import ConfigError, CookieTooLarge, ExpiredCookie, InvalidCookie, UnknownKey
@@ -101,19 +144,48 @@ def generate_secret() -> str:
 secrets_from_env = parse_secrets
 
 
+# base64url to standard base64 for binascii: "-" and "_" become "+" and
+# "/", and "+", "/" and "=" (not in the unpadded base64url alphabet) become
+# "!", which binascii's strict mode refuses like any other stray byte.
+_B64URL_TO_STD = bytes.maketrans(b"-_+/=", b"+/!!!")
+_B64_TO_URL = bytes.maketrans(b"+/", b"-_")
+# The last character of a length that is 2 or 3 mod 4 carries 4 or 2 unused
+# bits, which must be zero: these are the characters whose value has them so.
+_LAST_OK: tuple[frozenset[str], ...] = (
+    frozenset(),
+    frozenset(),
+    frozenset("AQgw"),
+    frozenset("AEIMQUYcgkosw048"),
+)
+_PAD = (b"", b"", b"==", b"=")
+# binascii's strict_mode (Python 3.11+) refuses every byte outside the
+# alphabet in C; before it, the _B64URL regex does.
+_STRICT_B64 = sys.version_info >= (3, 11)
+
+
 def encode_base64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+    return binascii.b2a_base64(raw, newline=False).translate(_B64_TO_URL).rstrip(b"=").decode("ascii")
 
 
 def decode_base64url(value: str) -> bytes:
     """Strict unpadded base64url: only the 64 characters, no length of 1 mod
-    4, zero unused bits; each byte string has exactly one spelling."""
-    if not _B64URL.fullmatch(value):
-        raise InvalidCookie("cookieseal: invalid cookie: character outside the base64url alphabet")
-    if len(value) % 4 == 1:
+    4, zero unused bits; each byte string has exactly one spelling. The
+    unused bits are read off the last character, without re-encoding."""
+    rem = len(value) % 4
+    if rem == 1:
+        if not _B64URL.fullmatch(value):
+            raise InvalidCookie("cookieseal: invalid cookie: character outside the base64url alphabet")
         raise InvalidCookie("cookieseal: invalid cookie: base64url length is 1 mod 4")
-    raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    if encode_base64url(raw) != value:
+    if not _STRICT_B64 and not _B64URL.fullmatch(value):
+        raise InvalidCookie("cookieseal: invalid cookie: character outside the base64url alphabet")
+    try:
+        if _STRICT_B64:
+            raw = binascii.a2b_base64(value.encode("ascii").translate(_B64URL_TO_STD) + _PAD[rem], strict_mode=True)
+        else:  # pragma: no cover - Python 3.10, checked by the regex above
+            raw = binascii.a2b_base64(value.encode("ascii").translate(_B64URL_TO_STD) + _PAD[rem])
+    except (UnicodeEncodeError, binascii.Error):
+        raise InvalidCookie("cookieseal: invalid cookie: character outside the base64url alphabet") from None
+    if rem and value[-1] not in _LAST_OK[rem]:
         raise InvalidCookie("cookieseal: invalid cookie: non-zero unused bits in the last base64url character")
     return raw
 
@@ -140,6 +212,11 @@ class Info:
     session_id: str = ""
     #: The application's subject (user ID) given at login, or "".
     subject: str = ""
+    #: True when a legacy opener (a migration from another framework's
+    #: cookie, see SessionLayer) opened it: issued_at and created_at are then
+    #: 0 and key_id "", as nothing in the old cookie can be trusted for them;
+    #: its re-issue starts both at now, as a login would.
+    legacy: bool = False
 
 
 @dataclass(frozen=True)
@@ -410,7 +487,7 @@ class Codec:
         k = self._ring[0]
         header = bytes([VERSION]) + _U32.pack(k.key_id_int) + bytes([flags])
         ad = header + _U32.pack(len(name_b)) + name_b
-        sealed = crypto_aead_xchacha20poly1305_ietf_encrypt(times + body, ad, nonce, k.key)
+        sealed = _seal_aead(times + body, ad, nonce, k.key)
         return encode_base64url(header + nonce + sealed)
 
     # --- opening ------------------------------------------------------------
@@ -511,12 +588,9 @@ class Codec:
         if key is None:
             raise UnknownKey(f"cookieseal: cookie sealed with an unknown key: key ID {kid:08x}")
         ad = raw[:HEADER_SIZE] + _U32.pack(len(name_b)) + name_b
-        try:
-            plain = crypto_aead_xchacha20poly1305_ietf_decrypt(
-                raw[HEADER_SIZE + NONCE_SIZE :], ad, raw[HEADER_SIZE : HEADER_SIZE + NONCE_SIZE], key.key
-            )
-        except CryptoError:
-            raise InvalidCookie("cookieseal: invalid cookie: tampered, or sealed for another cookie name") from None
+        plain = _open_aead(raw[HEADER_SIZE + NONCE_SIZE :], ad, raw[HEADER_SIZE : HEADER_SIZE + NONCE_SIZE], key.key)
+        if plain is None:
+            raise InvalidCookie("cookieseal: invalid cookie: tampered, or sealed for another cookie name")
 
         issued_at = _U64.unpack_from(plain, 0)[0]
         body_at = TIME_SIZE

@@ -28,6 +28,8 @@ import re
 from itertools import accumulate
 from typing import Any, NoReturn
 
+from ._errors import UnsupportedValue
+
 MAX_DEPTH = 512
 
 __all__ = ["MAX_DEPTH", "JSONError", "IntToken", "FloatToken", "parse", "plain", "loads", "dumps"]
@@ -109,6 +111,28 @@ _plain_decoder = json.JSONDecoder(
     strict=True,
 )
 
+# The plain decoder's fast path: integers through the C scanner's own int()
+# (no Python call per integer), one Python call per object (the duplicate
+# check) and per number with a fraction or exponent (_plain_float: is it
+# finite), none otherwise. An integer may round to an infinite binary64 only
+# from 309 digits on, and int() refuses more than 4300: a text with a run of
+# 309 digits anywhere (_has_long_digit_run) takes _plain_decoder, which
+# checks every number. parse_constant refuses NaN and Infinity; it is called
+# only when one appears.
+_fast_plain_decoder = json.JSONDecoder(
+    object_pairs_hook=_object, parse_float=_plain_float, parse_constant=_constant, strict=True
+)
+# bytes.translate tables (C loops): digits to "0", everything else to " ".
+_DIGITS = bytes(0x30 if 0x30 <= c <= 0x39 else 0x20 for c in range(256))
+_DIGIT_RUN = b"0" * (_INT_FINITE_LEN + 1)
+
+
+def _has_long_digit_run(data: bytes) -> bool:
+    """Whether data holds 309 decimal digits in a row (inside a string or
+    not)."""
+    return len(data) > _INT_FINITE_LEN and _DIGIT_RUN in data.translate(_DIGITS)
+
+
 # A JSON string, unrolled so that the regex engine does not backtrack.
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -141,8 +165,14 @@ def parse(data: bytes, tokens: bool = True) -> Any:
     except UnicodeDecodeError:
         raise JSONError("not valid UTF-8") from None
     check_depth(text)
+    if tokens:
+        decoder = _token_decoder
+    elif _has_long_digit_run(data):
+        decoder = _plain_decoder
+    else:
+        decoder = _fast_plain_decoder
     try:
-        tree = (_token_decoder if tokens else _plain_decoder).decode(text)
+        tree = decoder.decode(text)
     except json.JSONDecodeError as e:
         raise JSONError(f"not JSON: {e.msg} at offset {e.pos}") from None
     except RecursionError:  # pragma: no cover - check_depth prevents it
@@ -248,6 +278,52 @@ def loads(data: bytes) -> Any:
 _encode_string = json.encoder.encode_basestring
 
 
+def _refuse(o: Any) -> NoReturn:
+    raise TypeError  # the C encoder's default: _dumps_checked says why
+
+
+# The C encoder as json.dumps(separators=(",", ":"), ensure_ascii=False,
+# allow_nan=False, check_circular=False) builds it, made once: no cycle
+# markers (a cycle ends in RecursionError, then _dumps_checked). None where
+# json has no C accelerator (then dumps is _dumps_checked).
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+_c_encode: Any = (
+    None if _c_make_encoder is None else _c_make_encoder(None, _refuse, _encode_string, None, ":", ",", False, False, False)
+)
+
+
+# The C encoder writes an int or float dict key as "123", "-1.5", "1e+100",
+# and True, False, None as "true", "false", "null". _suspect finds every
+# such key in its output with one bytes.translate (a C loop) and a few
+# substring searches: after "{" or "," (class "o"), a quote ("q") then a
+# digit or "-" ("d"); or one of the three literal names. It also finds a run
+# of 309 digits (an int that may round to an infinite binary64). The same
+# patterns match some str keys ("1st") and strings in arrays (["a","1"]),
+# which then only take the slow path.
+def _classes() -> bytes:
+    t = bytearray(b"x" * 256)
+    for c in b"0123456789-":
+        t[c] = ord("d")
+    t[ord('"')] = ord("q")
+    t[ord("{")] = ord("o")
+    t[ord(",")] = ord("o")
+    return bytes(t)
+
+
+_CLASSES = _classes()
+_NUMBER_KEY = b"oqd"
+_LONG_INT = b"d" * (_INT_FINITE_LEN + 1)
+
+
+def _suspect(data: bytes) -> bool:
+    """Whether the C encoder's output may hold a key that was not a str or
+    an int that may round to infinity."""
+    t = data.translate(_CLASSES)
+    return (
+        _NUMBER_KEY in t or _LONG_INT in t or b'"true":' in data or b'"false":' in data or b'"null":' in data
+    )
+
+
 def dumps(value: Any) -> bytes:
     """Serialize value as compact JSON, refusing what an opener would refuse
     or what would not come back equal.
@@ -257,9 +333,35 @@ def dumps(value: Any) -> bytes:
     surrogates), list, tuple (written as an array, read back as a list),
     dict with str keys; subclasses of these as their base type. Nested at
     most 512 levels (so a cyclic value is refused, not recursed into).
-    """
-    from ._errors import UnsupportedValue
 
+    The C json encoder writes the text, and guarantees what it can: finite
+    floats (allow_nan=False), only these types (anything else calls _refuse),
+    RFC 8259 escapes; a lone surrogate fails the UTF-8 encoding. What it does
+    not guarantee is checked on its output, in C: the depth (by counting
+    brackets, check_depth), and that no key was converted from a non-str
+    and no int may round to infinity (_suspect). Anything the fast path
+    cannot vouch for, or refuses, goes to _dumps_checked, the element-by-
+    element writer, which writes the same bytes or raises the precise error.
+    """
+    if _c_encode is not None:
+        try:
+            text = "".join(_c_encode(value, 0))
+            data = text.encode("utf-8")
+        except (TypeError, ValueError, RecursionError, UnicodeEncodeError):
+            return _dumps_checked(value)
+        if data.count(b"[") + data.count(b"{") > MAX_DEPTH:
+            try:
+                check_depth(text)
+            except JSONError:
+                return _dumps_checked(value)
+        if not _suspect(data):
+            return data
+    return _dumps_checked(value)
+
+
+def _dumps_checked(value: Any) -> bytes:
+    """dumps, one element at a time: the reference for what dumps accepts,
+    and the one that says where a value cannot be sealed."""
     out: list[str] = []
 
     def enc(v: Any, depth: int, path: str) -> None:

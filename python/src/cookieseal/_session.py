@@ -31,6 +31,17 @@ _CLASSES: tuple[tuple[type[CookiesealError], str], ...] = (
     (InvalidCookie, "invalid"),
 )
 
+#: A legacy opener (a migration, see SessionLayer): the value of a cookie
+#: of the full name that does not look sealed, to the session it holds (a
+#: dict of plain JSON values), or a CookiesealError (InvalidCookie: not its
+#: cookie or a bad signature; ExpiredCookie: past the old max age).
+LegacyOpener = Callable[[str], Mapping[str, Any]]
+
+#: The Info of a session a legacy opener opened: no time or key it tells
+#: can be trusted (SESSIONS.md S6.3: its re-issue starts a session, as
+#: Go's Config.Legacy does).
+LEGACY_INFO = Info(0, 0, "", True, 0, legacy=True)
+
 #: The value a cookie is set to when it is expired (S5.3).
 _EPOCH = "Thu, 01 Jan 1970 00:00:00 GMT"
 _MIN_VALUE_ROOM = 64  # S3.5
@@ -187,7 +198,17 @@ def _scope(domain: str | None, path: str | None) -> Scope:
 class SessionLayer:
     """One session's cookie as SESSIONS.md says: its name, prefix, scope,
     limits and attributes, over a codec. Built once from the integration's
-    configuration; ConfigError for a configuration S3 or S5 refuses."""
+    configuration; ConfigError for a configuration S3 or S5 refuses.
+
+    legacy_openers (a migration, as Go's Config.Legacy): callables that
+    open another framework's cookie of the same full name (cookieseal's
+    _migrate module has Flask's and Starlette's, cookieseal.django
+    Django's). Only a head that does not look sealed reaches them, in
+    order, after the sealed heads (S4.2) and within the same 4 attempts;
+    one that opens gives an ok read with an Info whose legacy is set and
+    whose times are 0, and save() seals it as a new session (issued-at =
+    created-at = now) when the handler changed it or accepted it, never
+    when it refused it."""
 
     def __init__(
         self,
@@ -205,6 +226,7 @@ class SessionLayer:
         http_only: bool = True,
         partitioned: bool = False,
         on_error: Callable[[CookiesealError], None] | None = None,
+        legacy_openers: Sequence[LegacyOpener] = (),
     ) -> None:
         if prefix not in PREFIXES:
             raise ConfigError(f"cookieseal: prefix {prefix!r}, want one of {PREFIXES}")
@@ -263,6 +285,9 @@ class SessionLayer:
         self.http_only = http_only
         self.partitioned = partitioned
         self.on_error = on_error
+        self.legacy_openers: tuple[LegacyOpener, ...] = tuple(legacy_openers)
+        if not all(callable(o) for o in self.legacy_openers):
+            raise ConfigError("cookieseal: legacy openers must be callables")
 
     def __repr__(self) -> str:
         return f"SessionLayer({self.full_name!r}, scope={self.scope}, secure={self.secure})"
@@ -297,9 +322,12 @@ class SessionLayer:
         first: CookiesealError | None = None
         for head, parts in attempts:
             try:
-                value = _chunks.assemble(full, head, parts, self.codec.max_length, self.max_parts)
-                tree, info = self.codec._open_info(full, value, len(full) + 1 + len(value))
-                data = session_data(tree)
+                if self.legacy_openers and not _chunks.looks_sealed(head):
+                    data, info = self._open_legacy(head)
+                else:
+                    value = _chunks.assemble(full, head, parts, self.codec.max_length, self.max_parts)
+                    tree, info = self.codec._open_info(full, value, len(full) + 1 + len(value))
+                    data = session_data(tree)
             except CookiesealError as e:
                 first = first or e
                 continue
@@ -307,6 +335,53 @@ class SessionLayer:
         assert first is not None
         self.report(first, "did not open")
         return Read(error_class(first), {}, None, first, now, True, sent)
+
+    def open_value(self, value: str) -> Read:
+        """Open one whole session value, as a session_key carries it in
+        engines whose key is the cookie (Django's): the same opening as a
+        read, legacy openers included, without a Cookie header. Writes
+        nothing; a bad value is an empty session and a reported error."""
+        now = self.codec.now()
+        if not value:
+            return Read("none", {}, None, None, now, False)
+        full = self.full_name
+        try:
+            if self.legacy_openers and not _chunks.looks_sealed(value):
+                data, info = self._open_legacy(value)
+            else:
+                tree, info = self.codec._open_info(full, value, len(full) + 1 + self.max_parts * self.codec.max_length)
+                data = session_data(tree)
+        except CookiesealError as e:
+            self.report(e, "did not open")
+            return Read(error_class(e), {}, None, e, now, True)
+        return Read("ok", data, info, None, now, True)
+
+    def _open_legacy(self, value: str) -> tuple[dict[str, Any], Info]:
+        """A head that does not look sealed (SPEC.md section 10, reading step
+        2), through the legacy openers in order: a cookieseal cookie never
+        reaches them, so they add no way around authentication. Bounded
+        like any head: over max_length with its name, none is called."""
+        if len(self.full_name) + 1 + len(value) > self.codec.max_length:
+            raise CookieTooLarge(f"cookieseal: cookie {self.full_name!r} is over {self.codec.max_length} bytes with its name")
+        first: CookiesealError | None = None
+        for opener in self.legacy_openers:
+            try:
+                opened = opener(value)
+            except CookiesealError as e:
+                first = first or e
+                continue
+            if not isinstance(opened, Mapping):
+                raise InvalidCookie("cookieseal: invalid session: a legacy opener gave no mapping")
+            try:
+                data = _json.loads(_json.dumps(dict(opened)))
+            except (UnsupportedValue, ValueError, CookiesealError):
+                # Neither the key nor the value is named: the message must
+                # not carry session content.
+                raise InvalidCookie("cookieseal: invalid session: the old session holds a value a sealed session cannot carry") from None
+            if not isinstance(data, dict):
+                raise InvalidCookie("cookieseal: invalid session: the old session is not an object")
+            return data, LEGACY_INFO
+        raise first or InvalidCookie("cookieseal: invalid cookie: not a cookieseal cookie")
 
     # --- writing (S5, S6) -------------------------------------------------
 
@@ -348,15 +423,21 @@ class SessionLayer:
                 return self._delete(read)
             return []
         info = read.info
+        legacy = info is not None and info.legacy
         if renew:
             issued, created, own = now, now, True
         elif changed:
-            issued, created, own = now, min(info.created_at, now) if info else now, True
+            # A legacy session has no trustworthy created-at: it starts now.
+            issued, created, own = now, min(info.created_at, now) if info and not legacy else now, True
         else:
             if refused or status >= 400 or info is None:
                 return []
             aged = codec.refresh_age > 0 and read.now - info.issued_at >= codec.refresh_age
-            if aged or framework_refresh:
+            if legacy:
+                # A migration: the accepted old session is sealed as a new
+                # one (S6.5), as Go's Config.Legacy re-issue does.
+                issued, created = now, now
+            elif aged or framework_refresh:
                 issued, created = now, min(info.created_at, now)
             elif info.key_id != codec.key_ids[0]:
                 issued, created = info.issued_at, info.created_at

@@ -55,6 +55,13 @@ Configuration (app.config):
     A list of (domain, path) pairs, or {"domain", "path"} dicts, under which
     an earlier deployment set the same cookie name: every write and delete
     first expires the cookie there (SESSIONS.md S5.5).
+``COOKIESEAL_MIGRATE_FROM``
+    ``"flask"``: the migration from Flask's own session cookie. An old
+    cookie of the same name, signed with SECRET_KEY (or one of
+    SECRET_KEY_FALLBACKS) and younger than PERMANENT_SESSION_LIFETIME, opens
+    once (``cookieseal_info.legacy``, times 0) and is re-sealed by the
+    response unless the view refused it. Remove it (and, if nothing else
+    uses it, SECRET_KEY) once that lifetime has passed since the switch.
 ``SESSION_COOKIE_NAME``
     The full cookie name; ``__Host-session`` (recommended) or
     ``__Secure-session`` applies that prefix's rules.
@@ -73,7 +80,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from flask import Flask, Request, Response
 from flask import session as current_session
@@ -82,8 +89,9 @@ from werkzeug.http import http_date
 
 from . import _chunks, _json
 from ._codec import Codec, Info, generate_secret, secrets_from_env
-from ._errors import ConfigError, CookiesealError
-from ._session import Read, SessionLayer, split_prefix
+from ._errors import ConfigError, CookiesealError, UnsupportedValue
+from ._migrate import flask_opener
+from ._session import LegacyOpener, Read, SessionLayer, split_prefix
 
 __all__ = [
     "SealedSession",
@@ -110,6 +118,7 @@ class SealedSession(SecureCookieSession):
     cookieseal_refused = False
     cookieseal_renewed = False
     cookieseal_cleared = False
+    _cookieseal_failed = False
     _cookieseal_read: Read | None = None
     _cookieseal_before: bytes = b"{}"
 
@@ -161,6 +170,7 @@ class SealedSessionInterface(SessionInterface):
         max_parts: int = _chunks.DEFAULT_MAX_PARTS,
         max_header_bytes: int = _chunks.DEFAULT_MAX_HEADER_BYTES,
         on_error: Callable[[CookiesealError], None] | None = None,
+        legacy_openers: Sequence[LegacyOpener] = (),
     ) -> None:
         if isinstance(max_parts, bool) or not isinstance(max_parts, int) or not 1 <= max_parts <= _chunks.MAX_PARTS_LIMIT:
             raise ConfigError(f"cookieseal: max_parts {max_parts!r}, want 1 to {_chunks.MAX_PARTS_LIMIT}")
@@ -170,6 +180,7 @@ class SealedSessionInterface(SessionInterface):
         self.max_parts = max_parts
         self.max_header_bytes = max_header_bytes
         self.on_error = on_error
+        self.legacy_openers = tuple(legacy_openers)
         self._layers: dict[tuple[Any, ...], SessionLayer] = {}
 
     def layer(self, app: Flask) -> SessionLayer:
@@ -210,6 +221,7 @@ class SealedSessionInterface(SessionInterface):
                 http_only=httponly,
                 partitioned=partitioned,
                 on_error=self.on_error,
+                legacy_openers=self.legacy_openers,
             )
             self._layers = {key: layer}  # one configuration at a time
         return layer
@@ -231,8 +243,17 @@ class SealedSessionInterface(SessionInterface):
         if session.accessed:
             response.vary.add("Cookie")
         read = getattr(session, "_cookieseal_read", None)
-        if not isinstance(read, Read):
+        if not isinstance(read, Read) or getattr(session, "_cookieseal_failed", False):
+            # A session whose save raised is not saved again by the 500
+            # response Flask then finalizes: one error, one traceback.
             return
+        try:
+            self._save(app, session, response, read)
+        except (UnsupportedValue, CookiesealError):
+            session._cookieseal_failed = True
+            raise
+
+    def _save(self, app: Flask, session: Any, response: Response, read: Read) -> None:
         layer = self.layer(app)
         cleared = bool(getattr(session, "cookieseal_cleared", False))
         data = dict(session)
@@ -314,8 +335,15 @@ def install(
         refresh_age=int(app.config.get("COOKIESEAL_REFRESH_AGE", 0)),
         compress=bool(app.config.get("COOKIESEAL_COMPRESS", False)),
     )
+    migrate = app.config.get("COOKIESEAL_MIGRATE_FROM")
+    legacy: list[LegacyOpener] = []
+    if migrate == "flask":
+        legacy.append(flask_opener(app))
+    elif migrate is not None:
+        raise ConfigError(f"cookieseal: COOKIESEAL_MIGRATE_FROM {migrate!r}, want 'flask' or None")
     iface = SealedSessionInterface(
         codec,
+        legacy_openers=legacy,
         max_parts=int(app.config.get("COOKIESEAL_MAX_PARTS", _chunks.DEFAULT_MAX_PARTS)),
         max_header_bytes=int(app.config.get("COOKIESEAL_MAX_HEADER_BYTES", _chunks.DEFAULT_MAX_HEADER_BYTES)),
         on_error=on_error,

@@ -3,10 +3,17 @@
 A drop-in for starlette.middleware.sessions.SessionMiddleware, whose cookie
 is signed but readable (base64 JSON)::
 
+    import os
+
+    import cookieseal
     from cookieseal.starlette import SealedSessionMiddleware
 
-    app.add_middleware(SealedSessionMiddleware, secrets=cookieseal.secrets_from_env(os.environ["COOKIESEAL_SECRETS"]),
+    app.add_middleware(SealedSessionMiddleware, secrets=cookieseal.parse_secrets(os.environ.get("COOKIESEAL_SECRETS")),
                        prefix="__Host-")
+
+Secure is the default (https_only=True): Starlette's TestClient talks plain
+http to http://testserver, where a client keeps no Secure cookie, so tests
+build it with ``TestClient(app, base_url="https://testserver")``.
 
 It follows SESSIONS.md (the lifecycle shared with the Flask interface and
 the Go and JavaScript integrations). ``request.session`` is a
@@ -40,9 +47,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import _chunks, _json
 from ._codec import DEFAULT_MAX_AGE, Codec, Info
 from ._errors import ConfigError, CookiesealError
-from ._session import Read, SessionLayer
+from ._migrate import starlette_opener
+from ._session import LegacyOpener, Read, SessionLayer
 
-__all__ = ["SealedSessionMiddleware", "SealedSession", "refuse_session", "renew_session"]
+__all__ = ["SealedSessionMiddleware", "SealedSession", "refuse_session", "renew_session", "starlette_opener"]
 
 
 class SealedSession(dict):  # type: ignore[type-arg]
@@ -95,7 +103,14 @@ class SealedSessionMiddleware:
     only (no Secure, so no prefix). ``legacy_scopes`` lists (domain, path)
     pairs under which an earlier deployment set the same name; every write
     and delete expires the cookie there first. ``on_error`` is called with
-    every error reported (also logged to the "cookieseal" logger)."""
+    every error reported (also logged to the "cookieseal" logger).
+
+    ``migrate_from=starlette_opener(OLD_SECRET_KEY, max_age=...)`` turns on
+    the migration from Starlette's own SessionMiddleware: an old cookie of
+    the same name, signed with that key and younger than that max age, opens
+    once (``.info.legacy``, times 0), and the response re-seals it unless
+    the handler refused it. Remove it once the old max age has passed since
+    the switch."""
 
     def __init__(
         self,
@@ -114,6 +129,7 @@ class SealedSessionMiddleware:
         max_header_bytes: int = _chunks.DEFAULT_MAX_HEADER_BYTES,
         legacy_scopes: Iterable[Any] = (),
         on_error: Callable[[CookiesealError], None] | None = None,
+        migrate_from: LegacyOpener | None = None,
     ) -> None:
         if (codec is None) == (secrets is None):
             raise ConfigError("cookieseal: give SealedSessionMiddleware either secrets or a codec")
@@ -133,6 +149,7 @@ class SealedSessionMiddleware:
             insecure=not https_only,
             same_site=same_site,
             on_error=on_error,
+            legacy_openers=() if migrate_from is None else (migrate_from,),
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
