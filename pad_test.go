@@ -2,6 +2,7 @@ package cookieseal
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 )
@@ -77,5 +78,19 @@ func TestPadIsTrailingSpacesWithinTheLimits(t *testing.T) {
 	}
 	if err := z.Decode("s", s, &raw); err != nil || strings.HasSuffix(string(raw), " ") {
 		t.Errorf("a compressed payload is padded: %v", err)
+	}
+}
+
+// TestEncodeKeepsNegativeZero: a negative zero is sealed as -0, as
+// JavaScript and Python seal it (SPEC.md 3.2).
+func TestEncodeKeepsNegativeZero(t *testing.T) {
+	c := newTestCodec(t, newClock(t0), newSecrets(1)...)
+	s, err := c.Encode("s", map[string]float64{"z": math.Copysign(0, -1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw json.RawMessage
+	if err := c.Decode("s", s, &raw); err != nil || unpadded(raw) != `{"z":-0}` {
+		t.Errorf("sealed %q, %v", raw, err)
 	}
 }

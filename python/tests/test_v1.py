@@ -108,3 +108,8 @@ def test_guess_app_cookie_length_is_one_for_every_answer(monkeypatch: pytest.Mon
             server.shutdown()
             thread.join()
     assert all(len(v) == 1 for v in by_step.values()), by_step
+
+
+def test_seal_keeps_the_sign_of_negative_zero() -> None:
+    c = Codec([generate_secret()])
+    assert c.open_raw("s", c.seal("s", {"z": -0.0}))[0].rstrip() == b'{"z":-0.0}'
