@@ -110,3 +110,15 @@ func TestStructRefusesFoldedNames(t *testing.T) {
 		t.Errorf("distinct names: %+v, %v", dst, err)
 	}
 }
+
+// TestNamedJSONIsParsedBeforeSealing: a Named value's JSON text must be one
+// strict JSON value (SPEC.md 6.7): text that would close the named value
+// and add members to the session is refused, not pasted.
+func TestNamedJSONIsParsedBeforeSealing(t *testing.T) {
+	c := caseCodec(t, confCase{Secrets: vectorSecrets[:1]}, vectorNow, nil)
+	for _, text := range []string{`1},"admin":true,"x":{"a":1`, `{"a":1} {"b":2}`, `{"a":1,"a":2}`, ``, `1e400`, `{"a":`} {
+		if _, err := c.Encode("s", map[any]any{"f": Named{Name: "main.Flash", JSON: json.RawMessage(text)}}); err == nil {
+			t.Errorf("Named JSON %q sealed", text)
+		}
+	}
+}

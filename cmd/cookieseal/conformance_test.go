@@ -23,6 +23,7 @@ func TestConformanceOpen(t *testing.T) {
 	}
 	codes := map[string]int{"ok": exitOK, "invalid": exitInvalid, "expired": exitExpired, "unknown_key": exitUnknownKey, "too_large": exitTooLarge}
 	ran := 0
+	seen := map[int]bool{}
 	for _, path := range paths {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -69,6 +70,7 @@ func TestConformanceOpen(t *testing.T) {
 			}
 			ran++
 			r := runAt(t, secretsEnv(c.Secrets...), time.Unix(c.Now, 0), "", args...)
+			seen[r.code] = true
 			if r.code != want {
 				t.Errorf("%s: exit %d, want %d (%s)", c.ID, r.code, want, strings.TrimSpace(r.stderr))
 				continue
@@ -76,6 +78,13 @@ func TestConformanceOpen(t *testing.T) {
 			if want == exitOK && r.stdout != terminalSafe([]byte(*c.Payload))+"\n" {
 				t.Errorf("%s: stdout %q", c.ID, r.stdout)
 			}
+		}
+	}
+	// Every status open returned is one its -h lists.
+	help := runAt(t, env{}, t0, "", "open", "-h")
+	for code := range seen {
+		if !strings.Contains(help.stdout+help.stderr, "  "+strconv.Itoa(code)+"  ") {
+			t.Errorf("open exited %d, which open -h does not list", code)
 		}
 	}
 	if ran < 300 {
