@@ -506,6 +506,11 @@ func (c *Codec) encode(name string, value any, limit int, t sealTimes) (string, 
 			buf, payload, flags = z, z[prefix:], flags|flagDeflate
 		}
 	}
+	if flags&flagDeflate == 0 {
+		// Length hiding (SPEC.md section 5.4): trailing white space.
+		buf = padPayload(buf, prefix, c.maxPayload, limit-len(name)-1)
+		payload = buf[prefix:]
+	}
 	flags |= timeFlags
 	n := prefix + len(payload) + tagSize
 	if size := len(name) + 1 + base64.RawURLEncoding.EncodedLen(n); size > limit {
@@ -662,8 +667,9 @@ func (c *Codec) decodeCheck(name, value string, dst any, limit int, check func(I
 		s.zip = payload // keep the grown buffer, zeroed on put
 	}
 	// Strict JSON before any parser sees the payload, whatever dst is.
+	// The error names the rule, never the payload (errPayload).
 	if err := checkJSON(payload); err != nil {
-		return Info{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return Info{}, fmt.Errorf("%w: %w", ErrInvalid, errNotJSON)
 	}
 	info := Info{
 		IssuedAt:  issued,
@@ -677,14 +683,14 @@ func (c *Codec) decodeCheck(name, value string, dst any, limit int, check func(I
 	}
 	if check == nil {
 		if err := unmarshal(payload, h.Typed, dst, c.json.Unmarshal); err != nil {
-			return Info{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+			return Info{}, fmt.Errorf("%w: %w", ErrInvalid, payloadError(err, h.Typed, dst))
 		}
 	} else {
 		// The session layer's judgement (revocation) comes before dst
 		// changes: the value goes to a fresh destination first.
 		fresh := reflect.New(reflect.TypeOf(dst).Elem())
 		if err := unmarshal(payload, h.Typed, fresh.Interface(), c.json.Unmarshal); err != nil {
-			return Info{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+			return Info{}, fmt.Errorf("%w: %w", ErrInvalid, payloadError(err, h.Typed, dst))
 		}
 		if err := check(info); err != nil {
 			return Info{}, err
@@ -799,7 +805,10 @@ func unmarshal(payload []byte, typed bool, dst any, unmarshalJSON func([]byte, a
 		}
 	}
 	if typed {
-		return fmt.Errorf("cookie holds session values; decode into *map[interface{}]interface{}, not %T", dst)
+		return safeError{fmt.Sprintf("cookie holds session values; decode into *map[interface{}]interface{}, not %T", dst)}
+	}
+	if err := checkFoldedNames(payload, dst); err != nil {
+		return err
 	}
 	fresh := reflect.New(reflect.TypeOf(dst).Elem())
 	var err error
@@ -818,15 +827,15 @@ func unmarshal(payload []byte, typed bool, dst any, unmarshalJSON func([]byte, a
 // decodeLegacy hands a value that is not a cookieseal cookie to the legacy
 // decoders, each into a fresh value so that dst changes only on success.
 func (c *Codec) decodeLegacy(name, value string, dst any, formatErr error) (Info, error) {
-	errs := []error{formatErr}
 	for _, d := range c.legacy {
 		fresh := reflect.New(reflect.TypeOf(dst).Elem())
 		if err := d.Decode(name, value, fresh.Interface()); err != nil {
-			errs = append(errs, err)
 			continue
 		}
 		reflect.ValueOf(dst).Elem().Set(fresh.Elem())
 		return Info{Reissue: true, Legacy: true}, nil
 	}
-	return Info{}, fmt.Errorf("%w: not a cookieseal cookie, and no legacy decoder opened it: %v", ErrInvalid, errors.Join(errs...))
+	// The legacy decoders' own errors are not quoted: they may hold what
+	// the cookie decoded to (an encoding/json or gob message).
+	return Info{}, fmt.Errorf("%w: not a cookieseal cookie (%v), and none of %d legacy decoders opened it", ErrInvalid, formatErr, len(c.legacy))
 }

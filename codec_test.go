@@ -136,7 +136,7 @@ func TestRawMessageGetsPayload(t *testing.T) {
 	require.NoError(t, err)
 	var raw json.RawMessage
 	require.NoError(t, c.Decode("s", s, &raw))
-	assert.Equal(t, `{"map":{"f":{"float64":0.5},"n":1}}`, string(raw))
+	assert.Equal(t, `{"map":{"f":{"float64":0.5},"n":1}}`, unpadded(raw))
 }
 
 func TestEncodeUnsupportedSessionValue(t *testing.T) {
@@ -244,7 +244,7 @@ func TestStrictBase64(t *testing.T) {
 
 	// The raw length is 50 + len(`"value"`) = 57 bytes: 57 % 3 == 0, so pick
 	// a value whose encoding ends in a partial group to test trailing bits.
-	s2, err := c.Encode("session", "value!")
+	s2, err := c.Encode("session", strings.Repeat("v", 60)) // 70 bytes of plaintext, padded to 96
 	require.NoError(t, err)
 	require.NotZero(t, len(s2)%4, "want a partial final group")
 	last := strings.IndexByte(base64URL, s2[len(s2)-1])
@@ -380,11 +380,15 @@ func TestMaxLengthIsInclusive(t *testing.T) {
 	c := newTestCodec(t, newClock(t0), newSecrets(1)...)
 	s, err := c.Encode("name", "value")
 	require.NoError(t, err)
-	size := len("name") + 1 + len(s)
+	// Padding (SPEC.md 5.4) never takes a cookie past MaxLength: at the
+	// unpadded size the cookie is sealed without it.
+	size := len("name") + 1 + base64.RawURLEncoding.EncodedLen(overhead+len(`"value"`))
+	require.Greater(t, len("name")+1+len(s), size, "padded by default")
 	exact, err := New(Config{Secrets: newSecrets(1), MaxLength: size})
 	require.NoError(t, err)
 	s, err = exact.Encode("name", "value")
 	require.NoError(t, err, "a cookie of exactly MaxLength fits")
+	require.Equal(t, size, len("name")+1+len(s), "padded only as far as MaxLength allows")
 	var out string
 	require.NoError(t, exact.Decode("name", s, &out))
 	under, err := New(Config{Secrets: newSecrets(1), MaxLength: size - 1})
@@ -703,7 +707,7 @@ func TestCompression(t *testing.T) {
 		if tc.want {
 			assert.Less(t, len(s), base64.RawURLEncoding.EncodedLen(overhead+len(tc.value)+2), tc.name)
 		} else {
-			assert.Equal(t, base64.RawURLEncoding.EncodedLen(overhead+len(tc.value)+2), len(s), tc.name)
+			assert.Equal(t, base64.RawURLEncoding.EncodedLen(sealedLen(issuedAtSize+len(tc.value)+2)), len(s), tc.name)
 		}
 	}
 }
@@ -739,10 +743,10 @@ func TestEncodeDoesNotEscapeHTML(t *testing.T) {
 	require.NoError(t, err)
 	var raw json.RawMessage
 	require.NoError(t, c.Decode("s", s, &raw))
-	assert.Equal(t, `{"a":"<b>&amp;</b>"}`, string(raw))
+	assert.Equal(t, `{"a":"<b>&amp;</b>"}`, unpadded(raw))
 
 	s, err = c.Encode("s", map[string]string{"a": "<&>"})
 	require.NoError(t, err)
 	require.NoError(t, c.Decode("s", s, &raw))
-	assert.Equal(t, `{"a":"<&>"}`, string(raw))
+	assert.Equal(t, `{"a":"<&>"}`, unpadded(raw))
 }

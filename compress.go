@@ -137,6 +137,9 @@ func appendInflate(dst, src []byte, limit int) ([]byte, error) {
 		return nil, err // unreachable: Reset of a flate reader cannot fail
 	}
 	out, err := readCapped(f.r, dst, limit)
+	if _, over := err.(errInflateLimit); over {
+		err = firstInflateFailure(src, limit) // SPEC.md 5.2: the first failure met wins
+	}
 	trailing := f.src.Len() != 0
 	if err == nil && trailing {
 		err = errTrailing

@@ -386,6 +386,8 @@ func genOpen(t *testing.T) {
 	g.ok("open/created/min-int64", "4.6", "created_at is -2^63 and no max_lifetime: it opens, and created_at is reported exactly (JavaScript: as a bigint)", sealed{secrets: one, flags: flagCreated, created: math.MinInt64, body: []byte(`"v"`)}, opts{})
 	g.fail("open/lifetime/min-int64", "4.7", "created_at is -2^63 under a max_lifetime: expired, no overflow", sealed{secrets: one, flags: flagCreated, created: math.MinInt64, body: []byte(`"v"`)}, opts{maxLifetime: ptr(int64(hour))}, "expired")
 
+	g.ok("open/lifetime/zero-is-none", "4", "max_lifetime 0 means no maximum lifetime (as absent): a session created ten years ago opens", sealed{secrets: one, flags: flagCreated, created: vectorNow - 10*365*86400, body: []byte(`"v"`)}, opts{maxLifetime: ptr(int64(0))})
+
 	// 4.6 with flag 0x08: the session identity after the times.
 	sid := func(b byte) []byte { return bytes.Repeat([]byte{b}, sessionIDSize) }
 	g.ok("open/identity/session-id", "4.6", "flag 0x08: a session ID and no subject (length 0)", sealed{secrets: one, flags: flagIdentity, sid: sid(0xa5), body: []byte(`"v"`)}, opts{})
@@ -448,6 +450,7 @@ func genPayload(t *testing.T) {
 	g.fail("payload/cap-then-invalid-code", "5.2", "a fixed-Huffman block of 65 literals, then the invalid length symbol 286, under max_payload 64: too large wins", sealed{secrets: one, flags: flagDeflate, body: badCode}, opts{maxPayload: ptr(64)}, "too_large")
 	g.fail("payload/invalid-code-at-cap", "5.2", "the same stream under max_payload 65: the invalid symbol 286 is met first", sealed{secrets: one, flags: flagDeflate, body: badCode}, opts{maxPayload: ptr(65)}, "invalid")
 	g.fail("payload/corruption-before-cap", "5.2", "a corrupt block after 10 bytes, in a stream that would later pass max_payload: invalid", sealed{secrets: one, flags: flagDeflate, body: append(storedBlock(false, []byte(`"aaaaaaaa"`)), 0x07)}, opts{maxPayload: ptr(64)}, "invalid")
+	deflateCorners(g)
 	g.write("payload.json")
 }
 
@@ -482,6 +485,14 @@ func genJSON(t *testing.T) {
 			g.fail("json/typed-as-"+as+"/"+tc.id, "4.10", "typed values, opened as "+as+": "+tc.desc, sealed{secrets: one, flags: flagTyped, body: []byte(tc.payload)}, opts{openAs: as}, "invalid")
 		}
 	}
+	// 4.11: names that differ only in case are two members everywhere;
+	// a Go struct refuses them (errors_content_test.go).
+	for _, as := range []string{"json", "values"} {
+		g.ok("json/case-folded-names-as-"+as, "4.11", "member names that differ only in case (role, ROLE) and by Unicode folding (k, U+212A KELVIN SIGN) are different members, opened as "+as+"; a destination that matches names case-insensitively (a Go struct) refuses the payload as invalid rather than keep one",
+			sealed{secrets: one, body: []byte(`{"role":"user","ROLE":"admin","k":1,"K":2}`)}, opts{openAs: as})
+	}
+	g.ok("json/negative-zero-as-values", "3.2", "plain JSON -0 and -0.0: openers return them as sealed; a sealer writing a negative zero from a native number keeps its sign",
+		sealed{secrets: one, body: []byte(`{"z":-0,"f":-0.0}`)}, opts{openAs: "values"})
 	// 4.11: a plain payload opened as session values must be an object.
 	g.ok("json/plain-as-values/object", "4.11", "a plain JSON object opened as session values: integers become int, other numbers float64", sealed{secrets: one, body: []byte(`{"n":1,"x":1.5,"s":"v","l":[1,2.5]}`)}, opts{openAs: "values"})
 	for _, p := range []struct{ id, payload string }{{"array", `[1]`}, {"string", `"v"`}, {"null", `null`}, {"number", `1`}} {

@@ -315,6 +315,13 @@ func checkSeal(t *testing.T, c confCase, name string) {
 	}
 	out, err := codec.Encode(name, value)
 	require.NoError(t, err)
+	if pad := padLen(issuedAtSize, len(payload), codec.maxPayload, codec.maxLength-len(name)-1); s.Flags&flagDeflate == 0 && pad > 0 {
+		// Encode pads (SPEC.md 5.4) what the case seals unpadded.
+		var raw json.RawMessage
+		require.NoError(t, codec.Decode(name, out, &raw))
+		assert.Equal(t, *c.Payload+strings.Repeat(" ", pad), string(raw), "Encode pads to the bucket")
+		return
+	}
 	assert.Equal(t, *c.Cookie, out, "Encode with the case's nonce and clock")
 }
 
@@ -384,6 +391,9 @@ func TestGoldenCookies(t *testing.T) {
 		Secrets     []string `json:"secrets"`
 		Name        string   `json:"name"`
 		IssuedAt    int64    `json:"issued_at"`
+		CreatedAt   *int64   `json:"created_at"` // v1.0.0 entries on: flag 0x04 when it differs
+		SessionID   string   `json:"session_id"` // with flag 0x08
+		Subject     string   `json:"subject"`
 		Kind        string   `json:"kind"`
 		Payload     string   `json:"payload"`
 		Cookie      string   `json:"cookie"`
@@ -395,8 +405,15 @@ func TestGoldenCookies(t *testing.T) {
 			c, err := New(Config{Secrets: g.Secrets, Now: func() time.Time { return time.Unix(g.IssuedAt+60, 0) }})
 			require.NoError(t, err)
 			var raw json.RawMessage
-			require.NoError(t, c.Decode(g.Name, g.Cookie, &raw))
+			info, err := c.DecodeInfo(g.Name, g.Cookie, &raw)
+			require.NoError(t, err)
 			assert.Equal(t, g.Payload, string(raw))
+			assert.Equal(t, g.IssuedAt, info.IssuedAt.Unix(), "issued_at")
+			if g.CreatedAt != nil {
+				assert.Equal(t, *g.CreatedAt, info.CreatedAt.Unix(), "created_at")
+			}
+			assert.Equal(t, g.SessionID, info.SessionID, "session_id")
+			assert.Equal(t, g.Subject, info.Subject, "subject")
 			if g.Kind == "values" {
 				var m map[any]any
 				require.NoError(t, c.Decode(g.Name, g.Cookie, &m))

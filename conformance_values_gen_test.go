@@ -162,6 +162,9 @@ func valuesCases() []valuesCase {
 	ok("pair-distinct-types", "6.4", "1, int64 1, uint 1, float64 1, float32 1 and duration 1 are six different keys",
 		`{"map":[[1,"a"],[{"int64":1},"b"],[{"uint":1},"c"],[{"float64":1},"d"],[{"float32":1},"e"],[{"duration":1},"f"]]}`,
 		`{"map":[[1,"a"],[{"duration":1},"f"],[{"float32":1},"e"],[{"float64":1},"d"],[{"int64":1},"b"],[{"uint":1},"c"]]}`)
+	ok("pair-time-year-0-leap-day", "6.4", "0000-02-29 and 0000-03-01 are two instants, so two keys (year 0000 is a leap year; JavaScript's Date.UTC maps year 0 to 1900, which is not)",
+		`{"map":[[{"time":"0000-03-01T00:00:00Z"},2],[{"time":"0000-02-29T00:00:00Z"},1]]}`,
+		`{"map":[[{"time":"0000-02-29T00:00:00Z"},1],[{"time":"0000-03-01T00:00:00Z"},2]]}`)
 	ok("pair-time-offsets", "6.4", "one instant at two offsets is two keys",
 		`{"map":[[{"time":"2026-01-01T01:00:00+01:00"},1],[{"time":"2026-01-01T00:00:00Z"},2]]}`,
 		`{"map":[[{"time":"2026-01-01T00:00:00Z"},2],[{"time":"2026-01-01T01:00:00+01:00"},1]]}`)
@@ -209,6 +212,8 @@ func valuesCases() []valuesCase {
 		m(`{"named":["main.Flash", { "type" : "info", "message":"\u003chi\u003e", "n": 1.50, "big": 123456789012345678901234567890 } ]}`),
 		m(`{"named":["main.Flash",{"type":"info","message":"\u003chi\u003e","n":1.50,"big":123456789012345678901234567890}]}`))
 	ok("named-null", "6.7", "a named nil pointer", m(`{"named":["main.Flash",null]}`), m(`{"named":["main.Flash",null]}`))
+	ok("named-name-canonical", "6.7", "a named value's name, and the tag itself, written with escapes: the name is re-encoded as section 6.2 writes strings, the value's text is kept",
+		m(`{"na\u006ded":["main.\u0046lash\u00e9\/",{"a\u0062":"\u0063"}]}`), m(`{"named":["main.Flashé/",{"a\u0062":"\u0063"}]}`))
 
 	// 6.1 depth.
 	ok("depth-512", "6.1", "512 levels: the tag, its body and a list 510 deep",

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -106,3 +107,14 @@ func rawBytes(t testing.TB, s string) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// sealedLen is the length before base64url of a cookie sealed by Encode
+// whose plaintext (times, identity and payload) is pt bytes: padded to a
+// multiple of PadBucket (SPEC.md section 5.4), then header, nonce and tag.
+func sealedLen(pt int) int {
+	return headerSize + nonceSize + (pt+PadBucket-1)/PadBucket*PadBucket + tagSize
+}
+
+// unpadded is a payload opened raw without the trailing spaces of length
+// hiding.
+func unpadded(raw []byte) string { return strings.TrimRight(string(raw), " ") }

@@ -25,7 +25,7 @@ func runKeygen(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		return code
 	}
 	if len(pos) > 0 {
-		return usageErr(stderr, "keygen", "unexpected argument %q", pos[0])
+		return usageErr(stderr, "keygen", "unexpected argument %+q", pos[0])
 	}
 	if *n < 1 || *n > maxKeygen {
 		return usageErr(stderr, "keygen", "-n must be between 1 and %d, got %d", maxKeygen, *n)
@@ -46,7 +46,7 @@ func runKeyIDs(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		return code
 	}
 	if len(pos) > 0 {
-		return usageErr(stderr, "keyids", "unexpected argument %q", pos[0])
+		return usageErr(stderr, "keyids", "unexpected argument %+q", pos[0])
 	}
 	codec, err := c.codec(*file, cookieseal.Config{})
 	if err != nil {
@@ -80,7 +80,7 @@ func runSeal(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		return code
 	}
 	if len(pos) > 0 {
-		return usageErr(stderr, "seal", "unexpected argument %q: the value comes on stdin", pos[0])
+		return usageErr(stderr, "seal", "unexpected argument %+q: the value comes on stdin", pos[0])
 	}
 	if !name.set {
 		return usageErr(stderr, "seal", `-name is required: the cookie's full name, prefix included (-name "" for an empty one)`)
@@ -104,6 +104,14 @@ func runSeal(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	value, err := codec.Encode(name.name, json.RawMessage(bytes.TrimSpace(in)))
 	if errors.Is(err, cookieseal.ErrTooLarge) {
 		err = fmt.Errorf("%w; seal makes one cookie: it does not split a value into the parts Cookies.Write sets", err)
+	}
+	var usage interface{ IsUsage() bool }
+	if err != nil && !errors.Is(err, cookieseal.ErrTooLarge) && errors.As(err, &usage) && usage.IsUsage() {
+		// JSON, but not strict JSON (SPEC.md 5.3: duplicate names, 1e400, a
+		// lone surrogate, depth 513, invalid UTF-8): invalid, as a syntax
+		// error is (SPEC.md 3.2).
+		fmt.Fprintln(stderr, "cookieseal seal: stdin is JSON but not strict JSON (SPEC.md section 5.3: valid UTF-8, no lone surrogate, no duplicate member names, finite numbers, at most 512 levels)")
+		return exitInvalid
 	}
 	if err != nil {
 		return fail(stderr, "seal", err)
@@ -240,7 +248,7 @@ func openHint(codec *cookieseal.Codec, name, value string, err error) error {
 			return fmt.Errorf("%w; this is a %s cookie, not a cookieseal one: 'cookieseal inspect' shows what it holds", err, kind)
 		}
 		if n, ok := firstPartCount(value); ok {
-			return fmt.Errorf("%w; this is the first of %d parts of a cookie that Cookies.Write split (%s, %s.1, ...): open cannot join parts", err, n, quoteName(name), name)
+			return fmt.Errorf("%w; this is the first of %d parts of a cookie that Cookies.Write split (%s, %s, ...): open cannot join parts", err, n, quoteName(name), quoteName(name+".1"))
 		}
 		return err
 	}
@@ -255,7 +263,7 @@ func openHint(codec *cookieseal.Codec, name, value string, err error) error {
 		}
 	}
 	if !strings.HasPrefix(name, "__Host-") && !strings.HasPrefix(name, "__Secure-") {
-		return fmt.Errorf("%w; if the browser shows it as __Host-%s, use -name __Host-%s: the sealed name is the full cookie name", err, name, name)
+		return fmt.Errorf("%w; if the browser shows it as %s, use -name %s: the sealed name is the full cookie name", err, quoteName("__Host-"+name), quoteName("__Host-"+name))
 	}
 	return err
 }
@@ -272,11 +280,23 @@ func altNames(name string) []string {
 	return []string{"__Host-" + name, "__Secure-" + name}
 }
 
-// quoteName prints a cookie name for a command line: quoted if empty or not
-// plain.
+// quoteName prints a cookie name for a command line and a terminal: quoted
+// if empty or not plain, and then with every byte that is not printable
+// ASCII escaped (strconv.Quote), so that a name taken from pasted input
+// cannot carry terminal escape sequences.
 func quoteName(name string) string {
-	if name == "" || strings.ContainsAny(name, " \t\"'\\$`;&|<>()*?!#~") {
-		return strconv.Quote(name)
+	if name == "" || strings.ContainsAny(name, " \t\"'\\$`;&|<>()*?!#~") || strings.IndexFunc(name, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
+		return strconv.QuoteToASCII(name)
+	}
+	return name
+}
+
+// termName prints a cookie name for a terminal: as it is when every byte is
+// printable ASCII (the empty name included), else quoted with every other
+// byte escaped.
+func termName(name string) string {
+	if strings.IndexFunc(name, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
+		return strconv.QuoteToASCII(name)
 	}
 	return name
 }
@@ -353,7 +373,7 @@ func runInspect(c cli, args []string, stdin io.Reader, stdout, stderr io.Writer)
 	limit := cookieseal.DefaultMaxLength
 	if named {
 		size := len(cookieName) + 1 + len(value)
-		fmt.Fprintf(stdout, "fits:       %s, %s=... is %d of %d bytes\n", yesNo(size <= limit), cookieName, size, limit)
+		fmt.Fprintf(stdout, "fits:       %s, %s=... is %d of %d bytes\n", yesNo(size <= limit), termName(cookieName), size, limit)
 	} else if room := limit - 1 - len(value); room >= 1 {
 		fmt.Fprintf(stdout, "fits:       yes, in %d bytes with a name of up to %d bytes\n", limit, room)
 	} else {

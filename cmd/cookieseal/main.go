@@ -53,7 +53,7 @@ const (
 	exitOK         = 0
 	exitError      = 1 // no or bad secrets, unreadable file or input
 	exitUsage      = 2
-	exitInvalid    = 3 // cookieseal.ErrInvalid, or not JSON for seal
+	exitInvalid    = 3 // cookieseal.ErrInvalid, or not strict JSON for seal
 	exitExpired    = 4 // cookieseal.ErrExpired
 	exitUnknownKey = 5 // cookieseal.ErrUnknownKey
 	exitTooLarge   = 6 // cookieseal.ErrTooLarge
@@ -68,7 +68,7 @@ var exitLines = map[int]string{
 	exitError: "other error: no secrets or bad ones, unreadable file or input,\n     output that cannot be written",
 	exitUsage: "usage error",
 	exitInvalid: "invalid: not a cookie for this name (malformed, tampered, sealed for\n" +
-		"     another name, issued in the future), or seal's input is not JSON",
+		"     another name, issued in the future), or seal's input is not strict\n     JSON (SPEC.md 5.3)",
 	exitExpired:    "expired: authentic, but older than -max-age",
 	exitUnknownKey: "unknown key: sealed with a secret that is not configured",
 	exitTooLarge:   "too large: over the browser's 4096 bytes (name included) or the\n     payload limit",
@@ -223,7 +223,7 @@ func (c cli) run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if cmd, ok := commands[args[1]]; ok {
 				return cmd.run(c, []string{"-h"}, stdin, stdout, stderr)
 			}
-			fmt.Fprintf(stderr, "cookieseal: unknown command %q (see cookieseal -h)\n", args[1])
+			fmt.Fprintf(stderr, "cookieseal: unknown command %+q (see cookieseal -h)\n", args[1])
 			return exitUsage
 		}
 		if _, err := fmt.Fprint(stdout, usageText); err != nil {
@@ -234,7 +234,7 @@ func (c cli) run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	default:
 		cmd, ok := commands[name]
 		if !ok {
-			fmt.Fprintf(stderr, "cookieseal: unknown command %q (see cookieseal -h)\n", name)
+			fmt.Fprintf(stderr, "cookieseal: unknown command %+q (see cookieseal -h)\n", name)
 			return exitUsage
 		}
 		out := &errWriter{w: stdout}
@@ -478,6 +478,12 @@ func cookieArg(pos []string, stdin io.Reader, name nameFlag, nameRequired bool) 
 		}
 	}
 	if s == "" {
+		if len(pos) == 1 && name.set {
+			// An empty value given as the argument is a cookie value like any
+			// other: it opens as invalid (SPEC.md 4, step 2), as it does in
+			// the package.
+			return name.name, true, "", nil
+		}
 		return "", false, "", errNoCookie
 	}
 	if !isPairs(s) {
@@ -498,7 +504,7 @@ func cookieArg(pos []string, stdin io.Reader, name nameFlag, nameRequired bool) 
 		}
 		n, v, ok := strings.Cut(part, "=")
 		if !ok {
-			return "", false, "", usageError{fmt.Sprintf("%q is not NAME=VALUE", part)}
+			return "", false, "", usageError{fmt.Sprintf("%+q is not NAME=VALUE", part)}
 		}
 		pairs = append(pairs, cookiePair{strings.TrimSpace(n), strings.TrimSpace(v)})
 	}
@@ -515,7 +521,7 @@ func cookieArg(pos []string, stdin io.Reader, name nameFlag, nameRequired bool) 
 	for i, p := range pairs {
 		if p.name == name.name {
 			if found != nil {
-				return "", false, "", usageError{fmt.Sprintf("two cookies named %q", name.name)}
+				return "", false, "", usageError{fmt.Sprintf("two cookies named %+q", name.name)}
 			}
 			found = &pairs[i]
 		}
@@ -523,10 +529,10 @@ func cookieArg(pos []string, stdin io.Reader, name nameFlag, nameRequired bool) 
 	if found != nil {
 		return found.name, true, found.value, nil
 	}
-	msg := fmt.Sprintf("no cookie named %q among %s", name.name, pairNames(pairs))
+	msg := fmt.Sprintf("no cookie named %+q among %s", name.name, pairNames(pairs))
 	for _, p := range pairs {
 		if alt := strings.TrimPrefix(strings.TrimPrefix(p.name, "__Host-"), "__Secure-"); alt == name.name && p.name != name.name {
-			msg += fmt.Sprintf("; the sealed name is the full cookie name: try -name %s", p.name)
+			msg += fmt.Sprintf("; the sealed name is the full cookie name: try -name %s", quoteName(p.name))
 			break
 		}
 	}
@@ -552,7 +558,7 @@ type cookiePair struct{ name, value string }
 func pairNames(pairs []cookiePair) string {
 	q := make([]string, len(pairs))
 	for i, p := range pairs {
-		q[i] = strconv.Quote(p.name)
+		q[i] = strconv.QuoteToASCII(p.name)
 	}
 	return strings.Join(q, ", ")
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -197,9 +198,12 @@ func TestReplayRefused(t *testing.T) {
 }
 
 // TestCookieRevealsNothing checks what a player can see: the cookie has the
-// same length whatever the answer, and no base64 reading of it shows JSON.
+// same length whatever the answer (stored as it is, 1 to 10: cookieseal's
+// padding hides the extra digit of 10), at the start and after each wrong
+// guess, and no base64 reading of it shows JSON.
 func TestCookieRevealsNothing(t *testing.T) {
 	lengths := map[int]bool{}
+	after := [2]map[int]bool{{}, {}}
 	for answer := 1; answer <= 10; answer++ {
 		p := newPlayer(t, answer)
 		p.get("/")
@@ -209,6 +213,14 @@ func TestCookieRevealsNothing(t *testing.T) {
 		}
 		v := cs[0].Value
 		lengths[len(v)] = true
+		for try, g := range wrongGuesses(answer) {
+			p.guess(g)
+			cs := p.cookies()
+			if len(cs) != 1 {
+				t.Fatalf("answer %d, wrong guess %s: jar holds %d cookies", answer, g, len(cs))
+			}
+			after[try][len(cs[0].Value)] = true
+		}
 		for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.StdEncoding} {
 			raw, err := enc.DecodeString(v)
 			if err != nil {
@@ -222,6 +234,22 @@ func TestCookieRevealsNothing(t *testing.T) {
 	if len(lengths) != 1 {
 		t.Errorf("cookie lengths vary with the answer: %v", lengths)
 	}
+	for i, l := range after {
+		if len(l) != 1 {
+			t.Errorf("after wrong guess %d, cookie lengths vary with the answer: %v", i+1, l)
+		}
+	}
+}
+
+// wrongGuesses are two guesses that miss answer.
+func wrongGuesses(answer int) []string {
+	var out []string
+	for _, g := range []string{"1", "10", "5"} {
+		if g != strconv.Itoa(answer) && len(out) < 2 {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 func TestRun(t *testing.T) {

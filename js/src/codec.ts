@@ -35,6 +35,7 @@ import {
   wellFormed,
 } from './format.js'
 import { buildRing, type Key } from './keys.js'
+import { padPayload } from './pad.js'
 import { decodeUTF8, encodeUTF8, parseJSON, parseTree, stringify } from './json.js'
 import { Typed, encodeValues, fromTree, plainToValues, setJSONParser, setTreeParser, toNatural } from './values.js'
 
@@ -299,6 +300,8 @@ export class Codec {
     const identity = this.#identity(times)
     if (identity) flags |= FLAG_IDENTITY
     const idLen = identity ? SESSION_ID_SIZE + 1 + identity.subject.length : 0
+    // Length hiding (SPEC.md 5.4).
+    if (!(flags & FLAG_DEFLATE)) body = padPayload(body, TIME_SIZE * (withCreated ? 2 : 1) + idLen, this.maxPayload, limit - byteLength(name) - 1)
     const n = HEADER_SIZE + NONCE_SIZE + TIME_SIZE * (withCreated ? 2 : 1) + idLen + body.length + TAG_SIZE
     const size = byteLength(name) + 1 + Math.ceil((n * 4) / 3)
     if (size > limit) throw new CookieTooLargeError(`cookieseal: ${size} bytes with the name, limit ${limit}`)
@@ -486,9 +489,20 @@ function guard<T>(f: () => T): T {
   try {
     return f()
   } catch (e) {
-    if (e instanceof FormatError) throw new InvalidCookieError(`cookieseal: invalid cookie: ${e.message}`)
+    if (e instanceof FormatError) throw new InvalidCookieError(`cookieseal: invalid cookie: ${payloadRule(e)}`)
     throw e
   }
+}
+
+/**
+ * The rule a payload breaks, never what it holds: the parsers' messages
+ * quote numbers, tags and offsets of decrypted content, and an application
+ * that logs an open error must not log session content (SPEC.md 4).
+ */
+function payloadRule(e: FormatError): string {
+  if (e.message.includes('must hold an object')) return 'payload is not a JSON object, so not session values'
+  if (e.message.startsWith('typed values')) return 'payload is not well-formed session values (SPEC.md section 6)'
+  return 'payload is not strict JSON (SPEC.md section 5.3)'
 }
 
 function checkTypedMap(tree: ReturnType<typeof parseTree>): Typed {

@@ -491,7 +491,7 @@ export function stringify(v: unknown): string {
 function sealable(v: unknown, depth: number): boolean {
   switch (typeof v) {
     case 'string': case 'boolean': case 'undefined': case 'function': case 'symbol': return true
-    case 'number': return Number.isFinite(v)
+    case 'number': return Number.isFinite(v) && !Object.is(v, -0) // JSON.stringify writes -0 as 0 (SPEC.md 3.2)
     case 'bigint': return false
   }
   if (v === null) return true
@@ -514,7 +514,7 @@ function write(v: unknown, depth: number, inArray: boolean): string {
     case 'string': return quote(v)
     case 'number':
       if (!Number.isFinite(v)) throw new UnsupportedValueError(`cookieseal: cannot seal the number ${v}`)
-      return String(v)
+      return Object.is(v, -0) ? '-0' : String(v) // the sign kept, as Go and Python do (SPEC.md 3.2)
     case 'bigint': return v.toString()
     case 'boolean': return v ? 'true' : 'false'
     case 'undefined': case 'function': case 'symbol':

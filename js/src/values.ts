@@ -233,9 +233,11 @@ function timeIdentity(s: string): string {
   const [, y, mo, d, h, mi, se, frac, off] = m
   let offMin = 0
   if (off !== 'Z') offMin = (off![0] === '-' ? -1 : 1) * (+off!.slice(1, 3) * 60 + +off!.slice(4, 6))
-  const ms = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +se!)
-  // Date.UTC maps years 0-99 to 1900-1999; fix them.
-  const fixed = +y! < 100 ? new Date(ms).setUTCFullYear(+y!) : ms
+  // Not Date.UTC, which maps years 0-99 to 1900-1999 (and so 0000-02-29
+  // to 1900-03-01): setUTCFullYear takes the year as it is.
+  const dt = new Date(0)
+  dt.setUTCFullYear(+y!, +mo! - 1, +d!)
+  const fixed = dt.setUTCHours(+h!, +mi!, +se!, 0)
   const ns = BigInt(fixed - offMin * 60000) * 1000000n + BigInt((frac ?? '').padEnd(9, '0') || '0')
   return ns.toString() + '@' + offMin
 }
@@ -345,7 +347,7 @@ function encodeTyped(t: Typed, depth: number): string {
     case 'named': {
       const nv = value as Partial<NamedValue> & { value?: unknown }
       if (typeof nv !== 'object' || typeof nv.name !== 'string') unsupported('a named value without a name')
-      const json = typeof nv.json === 'string' ? minify(nv.json) : stringify(nv.value)
+      const json = typeof nv.json === 'string' ? namedText(nv.json) : stringify(nv.value)
       return tagged('named', '[' + quote(nv.name) + ',' + json + ']')
     }
   }
@@ -400,6 +402,21 @@ function encodeMap(entries: [unknown, unknown][], depth: number): string {
     seen.add(id)
   }
   return tagged('map', '[' + pairs.map(([ek, , v]) => '[' + ek + ',' + encode(v, depth + 1) + ']').join(',') + ']')
+}
+
+/**
+ * The text of a named value given as JSON text: parsed first, so that it is
+ * exactly one strict JSON value (text that closes the named value and adds
+ * members to the session is refused), then minified (SPEC 6.7).
+ */
+function namedText(text: string): string {
+  try {
+    parseTreeFn!(text)
+  } catch (e) {
+    if (e instanceof FormatError) unsupported('a named value whose JSON text is not one strict JSON value')
+    throw e
+  }
+  return minify(text)
 }
 
 // Late-bound to avoid a cycle with the parser's module at load time.

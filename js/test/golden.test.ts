@@ -19,6 +19,10 @@ for (const g of readJSON(TESTDATA + 'golden.json')) {
     assert.equal(json, g.payload)
     assert.equal(info.issuedAt, Number(g.issued_at))
     assert.equal(info.typed, g.kind === 'values')
+    // Entries of v1.0.0 on: created-at (flag 0x04) and the identity (0x08).
+    if (g.created_at !== undefined) assert.equal(Number(info.createdAt), Number(g.created_at))
+    assert.equal(info.sessionId, g.session_id ?? '')
+    assert.equal(info.subject, g.subject ?? '')
     // And it opens in the natural view.
     c.open(g.name, g.cookie)
   })

@@ -272,13 +272,18 @@ def test_max_length_counts_name_equals_and_value() -> None:
     assert exact.open("s", cookie) == "x"
     with pytest.raises(cookieseal.CookieTooLarge):
         codec(max_length=len(cookie) + 1).open("s", cookie)
-    assert exact.open("s", exact.seal("s", "x")) == "x"
+    # Padding (SPEC.md 5.4) stops at max_length: unpadded, "x" takes bare characters.
+    bare = ((6 + 24 + 8 + 3 + 16) * 4 + 2) // 3
+    assert len(cookie) > bare
+    tight = codec(max_length=bare + 2)
+    assert len(tight.seal("s", "x")) == bare
+    assert tight.open("s", tight.seal("s", "x")) == "x"
     with pytest.raises(cookieseal.CookieTooLarge):
-        codec(max_length=len(cookie) + 1).seal("s", "x")
+        codec(max_length=bare + 1).seal("s", "x")
 
 
 def test_max_payload_bound_when_sealing_and_opening() -> None:
-    big = codec(max_length=10**6)
+    big = codec(max_length=10**6, max_payload=100)  # padding stops at max_payload
     v = "a" * 98  # 100 bytes of JSON
     cookie = big.seal("s", v)
     assert codec(max_length=10**6, max_payload=100).open("s", cookie) == v
@@ -361,7 +366,7 @@ def test_base64_variants_are_invalid(mutate) -> None:  # type: ignore[no-untyped
 
 def test_non_canonical_trailing_bits_are_invalid() -> None:
     c = codec()
-    cookie = c.seal("s", 1)
+    cookie = c.seal("s", "x" * 40)  # 50 bytes of plaintext, padded to 64: 110 bytes
     assert len(cookie) % 4 in (2, 3)
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     last = alphabet.index(cookie[-1])

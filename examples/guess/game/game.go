@@ -50,13 +50,13 @@ type Config struct {
 	Pick func() int
 }
 
-// session is what the cookie holds. The answer is stored as answer-1, 0 to
-// 9, so that every cookie has the same length: encryption hides what a
-// cookie says, not how long it is, and "answer":10 is one byte longer than
-// "answer":7.
+// session is what the cookie holds. The answer is stored as it is:
+// "answer":10 is one byte longer than "answer":7, and cookieseal pads the
+// sealed plaintext to a multiple of 32 bytes (SPEC.md section 5.4), so every
+// game's cookie has one length whatever its answer.
 type session struct {
 	Game   string `json:"game"`   // 128-bit random game ID, the ledger's key
-	Answer int    `json:"answer"` // the answer less one
+	Answer int    `json:"answer"` // 1 to 10
 	Tries  int    `json:"tries"`  // wrong guesses so far
 	Hint   string `json:"hint"`   // "low" or "high" after a wrong guess
 }
@@ -132,7 +132,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "answer out of range", http.StatusInternalServerError)
 		return
 	}
-	sess := session{Game: newGameID(), Answer: answer - 1}
+	sess := session{Game: newGameID(), Answer: answer}
 	s.ledger.start(sess.Game)
 	if err := s.cookies.Write(w, r, CookieName, sess); err != nil {
 		http.Error(w, "could not seal the session", http.StatusInternalServerError)
@@ -158,7 +158,7 @@ func (s *Server) guess(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	answer := sess.Answer + 1
+	answer := sess.Answer
 	won := n == answer
 	over := won || sess.Tries+1 >= MaxTries
 	if err := s.ledger.take(sess.Game, sess.Tries, over); err != nil {

@@ -62,7 +62,7 @@ def _open_aead(sealed: bytes, ad: bytes, nonce: bytes, key: bytes) -> bytes | No
         return None
     return bytes(out)
 
-from . import _json, _values
+from . import _json, _pad, _values
 from ._errors import ConfigError, CookieTooLarge, ExpiredCookie, InvalidCookie, UnknownKey
 from ._secrets import parse_secrets
 
@@ -499,6 +499,9 @@ class Codec:
             deflated = z.compress(payload) + z.flush()
             if len(deflated) < len(payload):
                 body, flags = deflated, flags | FLAG_DEFLATE
+        if not flags & FLAG_DEFLATE:  # length hiding (SPEC.md 5.4)
+            pre = TIME_SIZE * (2 if flags & FLAG_CREATED else 1) + (len(ident) if ident is not None else 0)
+            body = _pad.pad_payload(body, pre, self.max_payload, limit - len(name.encode("utf-8")) - 1)
         if ident is not None:
             flags |= FLAG_IDENTITY
             body = ident + body
@@ -570,8 +573,9 @@ class Codec:
         else:
             try:
                 m = _values.from_plain(tree)
-            except _json.JSONError as e:
-                raise InvalidCookie(f"cookieseal: invalid cookie: {e}") from None
+            except _json.JSONError:
+                # Errors name the rule, never the payload (SPEC.md 4, SECURITY.md).
+                raise InvalidCookie("cookieseal: invalid cookie: payload is not a JSON object, so not session values") from None
         self._used(info.key_id, 0)
         return m, info
 
@@ -590,9 +594,10 @@ class Codec:
         try:
             tree = _json.parse(payload, tokens)
         except _json.JSONError as e:
-            raise InvalidCookie(f"cookieseal: invalid cookie: payload {e}") from None
-        if flags & FLAG_TYPED and b'"named"' in payload:
-            # Named values keep their JSON text: give strings their spelling.
+            raise InvalidCookie("cookieseal: invalid cookie: payload is not strict JSON (SPEC.md section 5.3)") from None
+        if flags & FLAG_TYPED and (b'"named"' in payload or b"\\u" in payload):
+            # Named values keep their JSON text: give strings their spelling
+            # (a tag written with escapes, "na\u006ded", is named too).
             tree = _values.attach_raw(tree, payload.decode("utf-8"))
         return tree
 
@@ -604,7 +609,7 @@ class Codec:
         try:
             v = _values.decode(tree)
         except _json.JSONError as e:
-            raise InvalidCookie(f"cookieseal: invalid cookie: typed values: {e}") from None
+            raise InvalidCookie("cookieseal: invalid cookie: payload is not well-formed session values (SPEC.md section 6)") from None
         assert isinstance(v, _values.Map)
         return v
 

@@ -51,7 +51,7 @@ LegacyOpener = Callable[[str], Mapping[str, Any]]
 #: The Info of a session a legacy opener opened: no time or key it tells
 #: can be trusted (SESSIONS.md S6.3: its re-issue starts a session, as
 #: Go's Config.Legacy does).
-LEGACY_INFO = Info(0, 0, "", True, 0, True)
+LEGACY_INFO = Info(0, 0, "", True, 0, legacy=True)
 
 #: The value a cookie is set to when it is expired (S5.3).
 _EPOCH = "Thu, 01 Jan 1970 00:00:00 GMT"

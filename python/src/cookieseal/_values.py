@@ -605,8 +605,9 @@ def _encode(v: Any, out: list[str], depth: int, path: str) -> None:
         _check_depth(depth, path)
         out.append(f'{{"{v.tag}":null}}')
     elif isinstance(v, Named):
-        _check_depth(depth + 1 + _json_depth(v.json), path)
-        out.append('{"named":[' + _string(v.name, path) + "," + v.json + "]}")
+        text = _named_text(v.json, path)
+        _check_depth(depth + 1 + _json_depth(text), path)
+        out.append('{"named":[' + _string(v.name, path) + "," + text + "]}")
     elif isinstance(v, (Strings, Ints, Float64s)):
         _check_depth(depth + 1, path)
         if isinstance(v, Strings):
@@ -652,6 +653,19 @@ def _encode(v: Any, out: list[str], depth: int, path: str) -> None:
             "(None, bool, str, int, float, bytes, aware datetime, Time, timedelta, Duration, list, dict, Map, "
             "Strings, Ints, Float64s, StringMap, IntMap, Float32, Int8-Int64, Uint-Uint64, Named, Nil)"
         )
+
+
+def _named_text(text: str, path: str) -> str:
+    """The JSON text of a Named value, parsed first so that it is exactly one
+    strict JSON value (text that closes the named value and adds members to
+    the session is refused), then minified with its spellings kept (SPEC 6.7)."""
+    from ._json import JSONError, parse
+
+    try:
+        tree = parse(text.encode("utf-8"))
+    except (JSONError, UnicodeEncodeError):
+        raise UnsupportedValue(f"cookieseal: a Named value whose JSON text is not one strict JSON value at {path}") from None
+    return _minified(attach_raw(tree, text))
 
 
 def _bad(v: Any, what: str, path: str) -> str:
