@@ -163,7 +163,7 @@ func ExampleCookies_Reissue() {
 	// 200 0 cookies set
 }
 
-// The README's revocation check. IssuedAt is whole seconds (SPEC.md
+// The revocation check of docs/nethttp.md. IssuedAt is whole seconds (SPEC.md
 // section 4), so the time of the password change is truncated to seconds
 // before the comparison: a login in the same second as the change is
 // accepted instead of being refused again and again.

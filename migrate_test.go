@@ -465,7 +465,7 @@ type cart struct{ Items []string }
 
 func init() { gob.Register(cart{}) }
 
-// TestLegacyCustomTypeCannotBeReissued pins a migration caveat the README
+// TestLegacyCustomTypeCannotBeReissued pins a migration caveat docs/migration.md
 // states: a gob-registered struct in Session.Values opens through the
 // legacy decoder, but until the application registers it with
 // cookieseal.Register re-encoding fails with UnsupportedTypeError.

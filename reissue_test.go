@@ -12,7 +12,7 @@ import (
 )
 
 // Issue 9, finding 1: re-issue laundered the issue time. A handler that
-// follows the README refuses a session issued before the user's last
+// follows docs/nethttp.md refuses a session issued before the user's last
 // password change; the old ReadAndReissue had already written a fresh
 // cookie that passed the same check on the next request. Here the handler
 // reads, judges, and re-issues only what it accepts, through a real client

@@ -263,7 +263,7 @@ func TestNginxAndCurlCarryEveryDefaultSize(t *testing.T) {
 // whose Cookie line passes 8 KB (large_client_header_buffers 4 8k); curl
 // alone drops the cookies past about 8 KB, so the app sees a part missing.
 // If one of these starts passing, the measured limits moved: revisit
-// DefaultMaxHeaderBytes and the README.
+// DefaultMaxHeaderBytes and docs/sizes.md.
 func TestNginxAndCurlRefuseMore(t *testing.T) {
 	app := sizedServer(t, cookieseal.CookieOptions{MaxHeaderBytes: 3 * 4096})
 	proxy := "http://" + startNginx(t, strings.TrimPrefix(app.URL, "http://"))

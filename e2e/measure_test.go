@@ -16,7 +16,7 @@ import (
 )
 
 // TestMeasureHeaderLimits measures, by binary search on loopback, the
-// numbers the README's size table gives: the longest Cookie value a Go
+// numbers docs/sizes.md's size table gives: the longest Cookie value a Go
 // server and a stock nginx take, the longest Set-Cookie value a response
 // may carry through nginx, and how many bytes of cookies curl sends from its
 // jar. It only logs; run it with

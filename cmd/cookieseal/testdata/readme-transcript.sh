@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the transcript of the README's CLI section. Run from the repository's root with
+# Prints the transcript in the CLI guide (docs/cli.md). Run from the repository's root with
 # cookieseal on PATH and COOKIESEAL_SECRETS unset. The files it writes are removed at exit.
 set -u
 trap 'rm -f cookie.txt secrets.txt' EXIT
