@@ -340,3 +340,27 @@ func TestReadmeInstall(t *testing.T) {
 		t.Errorf("the README's go install left no cookieseal command: %v", err)
 	}
 }
+
+// The README's two commands for a new machine: its test command is the one
+// .ci/run runs under "the README's command", and the demo it runs exists.
+func TestReadmeTwoCommands(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := os.ReadFile(filepath.Join(".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\ngo run ./examples/guess ", "\ngo test -race ./... "} {
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("README.md lacks the command %q", strings.TrimSpace(want))
+		}
+	}
+	if !strings.Contains(string(ci), "echo \"== tests (the README's command)\"\ngo test -race ./...\n") {
+		t.Error(".ci/run no longer runs the README's test command under its heading")
+	}
+	if _, err := os.Stat(filepath.Join("examples", "guess", "main.go")); err != nil {
+		t.Errorf("the README's demo: %v", err)
+	}
+}
