@@ -7,13 +7,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cookieseal/cookieseal/internal/sessionsuite"
 )
 
 // The scenario suite testdata/sessions/*.json (SESSIONS.md S8): the types of
@@ -93,10 +94,7 @@ func (r *sessRevocations) revoked(info Info) bool {
 	return false
 }
 
-type sessScope struct {
-	Domain string `json:"domain"`
-	Path   string `json:"path"`
-}
+type sessScope = sessionsuite.Scope
 
 type sessPiece struct {
 	Text  string `json:"text"`
@@ -157,23 +155,11 @@ func loadSessFile(path string) (sessFile, error) {
 // headerBytes returns the case's Cookie header as bytes: each character of
 // the JSON string (U+0000 to U+00FF) is one byte.
 func (k sessCase) headerBytes() (string, error) {
-	var text strings.Builder
-	if k.Header != nil {
-		text.WriteString(*k.Header)
+	pieces := make([]sessionsuite.Piece, len(k.HeaderPieces))
+	for i, p := range k.HeaderPieces {
+		pieces[i] = sessionsuite.Piece(p)
 	}
-	for _, p := range k.HeaderPieces {
-		for range p.Times {
-			text.WriteString(p.Text)
-		}
-	}
-	out := make([]byte, 0, text.Len())
-	for _, r := range text.String() {
-		if r > 0xff {
-			return "", fmt.Errorf("header character U+%04X is not one byte", r)
-		}
-		out = append(out, byte(r))
-	}
-	return string(out), nil
+	return sessionsuite.HeaderOf(k.Header, pieces)
 }
 
 // sessSections returns the sections of SESSIONS.md that a case may name:
@@ -619,29 +605,11 @@ func refCheckSeal(t *testing.T, k sessCase, full string, s *sessSealed, w int64)
 		t.Fatalf("%s: the expected session does not fit the writer's limits", k.ID)
 	}
 	read, session, info := refReadRevoked(t, c, full, set, w, nil)
-	if read != "ok" || !sessSameJSON(session, s.Session) || info.IssuedAt.Unix() != s.IssuedAt || info.CreatedAt.Unix() != s.CreatedAt ||
+	if read != "ok" || !sessionsuite.SameJSON(session, s.Session) || info.IssuedAt.Unix() != s.IssuedAt || info.CreatedAt.Unix() != s.CreatedAt ||
 		info.KeyID.String() != codec.KeyIDs()[0].String() || info.SessionID != sid || info.Subject != s.Subject {
 		t.Fatalf("%s: the sealed session does not read back: %s", k.ID, read)
 	}
 	return len(set)
-}
-
-// sessSameJSON reports whether a and b are the same JSON value.
-func sessSameJSON(a, b any) bool {
-	norm := func(v any) any {
-		j, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		var out any
-		dec := json.NewDecoder(bytes.NewReader(j))
-		dec.UseNumber()
-		if err := dec.Decode(&out); err != nil {
-			return err
-		}
-		return out
-	}
-	return reflect.DeepEqual(norm(a), norm(b))
 }
 
 // sessSameSetCookies compares two lists of set_cookies in any order.
@@ -669,7 +637,7 @@ func sessCompareExpect(got, want sessExpect) error {
 	if got.Read != want.Read {
 		diff("read", got.Read, want.Read)
 	}
-	if !sessSameJSON(got.Session, want.Session) {
+	if !sessionsuite.SameJSON(got.Session, want.Session) {
 		diff("session", got.Session, want.Session)
 	}
 	if got.SessionID != want.SessionID || got.Subject != want.Subject {
@@ -685,7 +653,7 @@ func sessCompareExpect(got, want sessExpect) error {
 		diff("sealed", got.Sealed, want.Sealed)
 	} else if got.Sealed != nil {
 		g, w := *got.Sealed, *want.Sealed
-		if !sessSameJSON(g.Session, w.Session) || g.IssuedAt != w.IssuedAt || g.CreatedAt != w.CreatedAt || g.KeyID != w.KeyID || g.Parts != w.Parts ||
+		if !sessionsuite.SameJSON(g.Session, w.Session) || g.IssuedAt != w.IssuedAt || g.CreatedAt != w.CreatedAt || g.KeyID != w.KeyID || g.Parts != w.Parts ||
 			g.SessionID != w.SessionID || g.Subject != w.Subject {
 			diff("sealed", g, w)
 		}
@@ -723,7 +691,7 @@ func TestSessionsReference(t *testing.T) {
 				continue
 			}
 			// The reference works on Go values; the loader kept numbers as
-			// json.Number, which sessSameJSON compares as the same text.
+			// json.Number, which sessionsuite.SameJSON compares as the same text.
 			if err := sessCompareExpect(k.Expect, refExpect(t, k)); err != nil {
 				t.Errorf("%s: %v", k.ID, err)
 			}

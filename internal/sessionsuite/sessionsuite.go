@@ -140,11 +140,16 @@ func (k Case) WriteClock() int64 {
 // Header returns the case's Cookie header as bytes: each character of the
 // JSON string (U+0000 to U+00FF) is one byte; header_pieces follow header.
 func Header(k Case) (string, error) {
+	return HeaderOf(k.Header, k.HeaderPieces)
+}
+
+// HeaderOf is Header of a case's header and header_pieces.
+func HeaderOf(header *string, pieces []Piece) (string, error) {
 	var text strings.Builder
-	if k.Header != nil {
-		text.WriteString(*k.Header)
+	if header != nil {
+		text.WriteString(*header)
 	}
-	for _, p := range k.HeaderPieces {
+	for _, p := range pieces {
 		for range p.Times {
 			text.WriteString(p.Text)
 		}
