@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cookieseal/cookieseal"
+	"github.com/cookieseal/cookieseal/internal/sessionsuite"
 	"github.com/stretchr/testify/require"
 )
 
@@ -60,10 +61,7 @@ type scenarioCase struct {
 	Expect       scenarioExpected `json:"expect"`
 }
 
-type headerPiece struct {
-	Text  string `json:"text"`
-	Times int    `json:"times"`
-}
+type headerPiece = sessionsuite.Piece
 
 type scenarioConfig struct {
 	Name           string        `json:"name"`
@@ -85,10 +83,7 @@ type scenarioConfig struct {
 	} `json:"revocations"`
 }
 
-type legacyScope struct {
-	Domain string `json:"domain"`
-	Path   string `json:"path"`
-}
+type legacyScope = sessionsuite.Scope
 
 type scenarioExpected struct {
 	Read       string          `json:"read"`
@@ -110,12 +105,7 @@ type sealedExpected struct {
 	Parts     int             `json:"parts"`
 }
 
-type cookieOp struct {
-	Name   string `json:"name"`
-	Domain string `json:"domain"`
-	Path   string `json:"path"`
-	Op     string `json:"op"`
-}
+type cookieOp = sessionsuite.SetCookie
 
 // errorClasses are the outcome classes of SESSIONS.md S1.
 var errorClasses = map[string]error{
@@ -387,29 +377,11 @@ func isPart(full, name string) bool {
 }
 
 // scenarioHeader returns the case's Cookie header as bytes: each
-// character U+0000-U+00FF is one byte.
+// character U+0000-U+00FF is one byte; false when the case sends none.
 func scenarioHeader(t *testing.T, c scenarioCase) (string, bool) {
-	var text string
-	switch {
-	case c.Header != nil && *c.Header == "":
-		return "", false // no Cookie header
-	case c.Header != nil:
-		text = *c.Header
-	case c.HeaderPieces != nil:
-		var b strings.Builder
-		for _, p := range c.HeaderPieces {
-			b.WriteString(strings.Repeat(p.Text, p.Times))
-		}
-		text = b.String()
-	default:
-		return "", false
-	}
-	out := make([]byte, 0, len(text))
-	for _, r := range text {
-		require.LessOrEqual(t, r, rune(0xFF), "header character beyond U+00FF")
-		out = append(out, byte(r))
-	}
-	return string(out), true
+	header, err := sessionsuite.HeaderOf(c.Header, c.HeaderPieces)
+	require.NoError(t, err, "header")
+	return header, header != ""
 }
 
 // scenarioValues decodes values: integers become int, as a Go handler
