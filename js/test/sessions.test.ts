@@ -17,19 +17,11 @@ import { basename } from 'node:path'
 import { readdirSync, existsSync } from 'node:fs'
 import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http'
 import { connect, Socket } from 'node:net'
-import { Codec, type Info } from '../src/codec.js'
-import { Cookies, readCandidates, type CookieOptions, type Session } from '../src/cookies.js'
+import { type Info } from '../src/codec.js'
+import { Cookies, readCandidates, type Session } from '../src/cookies.js'
 import { NodeCookies } from '../src/node.js'
-import { MemoryRevocations } from '../src/revoke.js'
 import { TESTDATA, readJSON } from './helpers.js'
-
-const CLASS: Record<string, string> = {
-  ERR_COOKIESEAL_INVALID: 'invalid',
-  ERR_COOKIESEAL_EXPIRED: 'expired',
-  ERR_COOKIESEAL_UNKNOWN_KEY: 'unknown_key',
-  ERR_COOKIESEAL_TOO_LARGE: 'too_large',
-  ERR_COOKIESEAL_REVOKED: 'revoked',
-}
+import { CLASS, configOf as suiteConfigOf, headerOf } from './sessionsuite.js'
 
 function sessionFiles(): string[] {
   // COOKIESEAL_SESSIONS_DIR runs another copy of the suite (a branch's, while it is being written).
@@ -39,35 +31,17 @@ function sessionFiles(): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => dir + f)
 }
 
-/** A case's configuration, with the defaults of SESSIONS.md S1 and S8. */
+/**
+ * A case's configuration (sessionsuite.ts), its codec able to count the
+ * codec's opens (each at most one AEAD decryption): S4.5 bounds them per read.
+ */
 function configOf(c: any) {
-  const k = c.config ?? {}
-  const prefix: string = k.prefix ?? ''
-  if (!['', '__Host-', '__Secure-'].includes(prefix)) throw new Error(`case ${c.id}: unknown prefix ${prefix}`)
-  const opts: CookieOptions = {
-    hostPrefix: prefix === '__Host-',
-    securePrefix: prefix === '__Secure-',
-    insecure: !!k.insecure,
-    maxChunks: k.max_parts === undefined ? undefined : Number(k.max_parts),
-    maxHeaderBytes: k.max_header_bytes === undefined ? undefined : Number(k.max_header_bytes),
-    legacyScopes: (k.legacy_scopes ?? []).map((l: any) => ({ domain: l.domain ?? '', path: l.path ?? '' })),
-    revocations: listOf(k.revocations),
-  }
+  const cfg = suiteConfigOf(c)
   return {
-    name: String(k.name ?? 'session'),
-    full: (k.insecure ? '' : prefix) + String(k.name ?? 'session'),
-    insecure: !!k.insecure,
-    maxAge: Number(k.max_age ?? 3600),
+    ...cfg,
     codec: (clock: () => number, opens?: { n: number }) => {
-      const codec = new Codec({
-        secrets: k.secrets,
-        maxAge: Number(k.max_age ?? 3600),
-        maxLifetime: Number(k.max_lifetime ?? 0),
-        refreshAge: Number(k.refresh_age ?? 0),
-        now: clock,
-      })
+      const codec = cfg.codec(clock)
       if (opens) {
-        // Counts the codec's opens (each at most one AEAD decryption): S4.5 bounds them per read.
         const c = codec as any
         const orig = c.openPayload.bind(c)
         c.openPayload = (...a: unknown[]) => {
@@ -77,24 +51,7 @@ function configOf(c: any) {
       }
       return codec
     },
-    opts,
   }
-}
-
-/** A case's revocation list (SESSIONS.md S9), its entries kept past the case's clocks. */
-function listOf(r: any): MemoryRevocations | undefined {
-  if (r === undefined) return undefined
-  const list = new MemoryRevocations()
-  const forever = Math.floor(Date.now() / 1000) + 86400
-  for (const id of r.sessions ?? []) list.revokeSession(String(id), forever)
-  for (const e of r.subjects ?? []) list.revokeSubject(String(e.subject), Number(e.before), forever)
-  return list
-}
-
-function headerOf(c: any): string {
-  if (c.header !== undefined) return String(c.header)
-  if (c.header_pieces !== undefined) return c.header_pieces.map((p: any) => String(p.text).repeat(Number(p.times ?? 1))).join('')
-  return ''
 }
 
 /** What the handler can do with one integration's request and response. */
