@@ -14,7 +14,7 @@ from conftest import SECRET_A, SECRET_B, Clock
 import cookieseal
 from cookieseal import Codec, Map, Time
 from cookieseal import _chunks
-from cookieseal._session import SessionLayer, cookie_header, error_class, session_data
+from cookieseal._session import Scope, SessionLayer, cookie_header, error_class, session_data
 from cookieseal._values import Named
 
 NOW = 1795700000
@@ -391,3 +391,123 @@ def test_a_read_records_its_clock_and_whether_the_session_was_carried() -> None:
         r = lay.read(header)
         assert (r.now, r.carried) == (NOW, carried)
     assert lay.read("session=junk; session.3=x").sent == [3]
+
+
+# --- S3, S3.5, S5.1: the remaining configuration edges (second mutation run) ----------------
+
+
+def sized(max_length: int, **kw: Any) -> SessionLayer:
+    kw.setdefault("name", "session")
+    return SessionLayer(Codec([SECRET_A], now=Clock(NOW), max_length=max_length), **kw)
+
+
+def config_error(**kw: Any) -> str:
+    with pytest.raises(cookieseal.ConfigError) as e:
+        layer(**kw)
+    return str(e.value)
+
+
+def test_an_empty_path_is_slash_and_an_empty_domain_is_host_only() -> None:
+    assert layer(path="").scope == Scope(None, "/")
+    assert layer(domain="").scope == Scope(None, "/")
+    assert layer(legacy_scopes=[("example.test", "")]).legacy_scopes == (Scope("example.test", "/"),)
+    assert layer(path="/app", legacy_scopes=[("", "")]).legacy_scopes == (Scope(None, "/"),)
+
+
+@pytest.mark.parametrize(
+    "prefix, max_parts, longest",
+    [
+        ("", 1, "session"),
+        ("", 2, "session.1"),
+        ("", 10, "session.9"),
+        ("", 11, "session.10"),
+        ("__Secure-", 1, "__Secure-session"),
+        ("__Host-", 11, "__Host-session.10"),
+    ],
+)
+def test_the_name_leaves_at_least_64_bytes_of_value_exactly(prefix: str, max_parts: int, longest: str) -> None:
+    need = len(longest) + 1 + 64  # the longest part name, "=", 64 bytes of value
+    lay = sized(need, prefix=prefix, max_parts=max_parts)
+    assert (lay.full_name, lay.max_parts) == (prefix + "session", max_parts)
+    with pytest.raises(cookieseal.ConfigError) as e:
+        sized(need - 1, prefix=prefix, max_parts=max_parts)
+    assert str(e.value) == f"cookieseal: cookie name '{prefix}session' leaves less than 64 bytes of value in a cookie"
+
+
+@pytest.mark.parametrize("given, kept", [("None", "None"), ("none", "None"), ("NONE", "None"), ("strict", "Strict"), ("lax", "Lax"), (None, None)])
+def test_same_site_is_normalised_and_none_is_accepted_with_secure(given: Any, kept: Any) -> None:
+    lay = layer(same_site=given)
+    assert lay.same_site == kept
+    assert lay.secure is True
+
+
+def test_same_site_none_is_refused_insecure_and_lax_strict_are_not() -> None:
+    assert config_error(same_site="None", insecure=True) == "cookieseal: SameSite=None needs Secure"
+    assert config_error(same_site="none", insecure=True) == "cookieseal: SameSite=None needs Secure"
+    for ss in ("Lax", "Strict"):
+        lay = layer(same_site=ss, insecure=True)
+        assert (lay.same_site, lay.secure) == (ss, False)
+    assert layer(same_site=None, insecure=True).same_site is None
+
+
+def test_an_unknown_same_site_error_text() -> None:
+    assert config_error(same_site="bogus") == "cookieseal: same_site 'bogus', want Lax, Strict or None"
+    assert config_error(same_site="") == "cookieseal: same_site '', want Lax, Strict or None"
+
+
+def test_prefix_configuration_error_texts() -> None:
+    assert config_error(prefix="__Secure-", insecure=True) == "cookieseal: the __Secure- prefix needs Secure; an insecure configuration has no prefix"
+    assert config_error(prefix="__Host-", insecure=True) == "cookieseal: the __Host- prefix needs Secure; an insecure configuration has no prefix"
+    assert config_error(prefix="__Host-", path="/app") == "cookieseal: the __Host- prefix needs Path=/ and no Domain"
+    assert config_error(prefix="__Host-", domain="example.test") == "cookieseal: the __Host- prefix needs Path=/ and no Domain"
+    assert layer(prefix="__Host-", path="", domain="").scope == Scope(None, "/")
+    assert layer(prefix="__Secure-", path="/app", domain="example.test").scope == Scope("example.test", "/app")
+    assert layer(insecure=True).secure is False
+
+
+def test_a_legacy_scope_may_be_a_scope_a_mapping_or_a_pair() -> None:
+    lay = layer(
+        path="/app",
+        legacy_scopes=[Scope("example.test", "/old"), {"domain": "example.test", "path": "/m"}, ("example.test", "/p"), Scope(None, "")],
+    )
+    assert lay.legacy_scopes == (Scope("example.test", "/old"), Scope("example.test", "/m"), Scope("example.test", "/p"), Scope(None, "/"))
+    assert layer(legacy_scopes=[Scope("", "/x")]).legacy_scopes == (Scope(None, "/x"),)
+    assert layer(legacy_scopes=[{"path": "/x"}]).legacy_scopes == (Scope(None, "/x"),)
+    # duplicates, however given, are kept once
+    assert layer(legacy_scopes=[Scope("a.test", "/x"), ("a.test", "/x"), {"domain": "a.test", "path": "/x"}]).legacy_scopes == (Scope("a.test", "/x"),)
+
+
+def test_a_legacy_scope_given_as_a_scope_is_checked() -> None:
+    assert config_error(legacy_scopes=[Scope("a b", "/")]) == "cookieseal: domain 'a b' is not a valid cookie attribute value"
+    assert config_error(legacy_scopes=[Scope(None, "x")]) == "cookieseal: path 'x' must start with /"
+    assert config_error(legacy_scopes=[Scope(None, "/")]) == "cookieseal: legacy scope Scope(domain=None, path='/') is the current scope"
+    assert config_error(legacy_scopes=[Scope("", "")]) == "cookieseal: legacy scope Scope(domain=None, path='/') is the current scope"
+
+
+def test_legacy_scope_error_texts() -> None:
+    assert config_error(prefix="__Secure-", legacy_scopes=[("a.test", "/")]) == "cookieseal: legacy scopes with a prefix: the old cookies had another name"
+    assert config_error(prefix="__Secure-", legacy_scopes=[Scope("a.test", "/")]) == "cookieseal: legacy scopes with a prefix: the old cookies had another name"
+    assert config_error(legacy_scopes=[("", "/")]) == "cookieseal: legacy scope Scope(domain=None, path='/') is the current scope"
+    assert config_error(legacy_openers=[1]) == "cookieseal: legacy openers must be callables"
+
+
+@pytest.mark.parametrize("prefix", ["", "__Host-", "__Secure-"])
+def test_the_layer_keeps_its_name_and_prefix_apart(prefix: str) -> None:
+    lay = layer(name="sid", prefix=prefix)
+    assert (lay.name, lay.prefix, lay.full_name) == ("sid", prefix, prefix + "sid")
+    assert repr(lay) == f"SessionLayer('{prefix}sid', scope=Scope(domain=None, path='/'), secure=True)"
+
+
+def test_the_layer_keeps_its_other_options() -> None:
+    def hook(e: cookieseal.CookiesealError) -> None:
+        pass
+
+    def opener(v: str) -> dict[str, Any]:
+        return {}
+
+    lay = layer(max_parts=7, max_header_bytes=999, http_only=False, partitioned=True, on_error=hook, legacy_openers=[opener])
+    assert (lay.max_parts, lay.max_header_bytes, lay.http_only, lay.partitioned) == (7, 999, False, True)
+    assert lay.on_error is hook and lay.legacy_openers == (opener,) and lay.revocations is None
+    d = layer()
+    assert (d.max_parts, d.max_header_bytes, d.http_only, d.partitioned, d.same_site) == (_chunks.DEFAULT_MAX_PARTS, _chunks.DEFAULT_MAX_HEADER_BYTES, True, False, "Lax")
+    assert d.on_error is None and d.legacy_openers == () and d.legacy_scopes == ()
