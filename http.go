@@ -1,6 +1,8 @@
 package cookieseal
 
 import (
+	"github.com/cookieseal/cookieseal/internal/vary"
+
 	"errors"
 	"fmt"
 	"net/http"
@@ -366,7 +368,7 @@ func (s *Cookies) write(w http.ResponseWriter, r *http.Request, name string, val
 	h := w.Header()
 	s.dropSetCookies(h, full)
 	h.Set("Cache-Control", "no-store")
-	addVaryCookie(h)
+	vary.AddCookie(h)
 	for _, l := range s.legacy { // first, in case a client stores both as one
 		http.SetCookie(w, s.expire(full, l))
 	}
@@ -445,7 +447,7 @@ func (s *Cookies) Delete(w http.ResponseWriter, r *http.Request, name string) er
 	h := w.Header()
 	s.dropSetCookies(h, full)
 	h.Set("Cache-Control", "no-store")
-	addVaryCookie(h)
+	vary.AddCookie(h)
 	for _, l := range s.legacy {
 		http.SetCookie(w, s.expire(full, l))
 	}
@@ -551,18 +553,4 @@ func ownLine(l, full string, scopes []CookieScope) bool {
 		}
 	}
 	return false
-}
-
-// addVaryCookie adds "Vary: Cookie" to h unless it is there already
-// (SESSIONS.md S5.7): a response that sets a session cookie depends on the
-// request's cookies.
-func addVaryCookie(h http.Header) {
-	for _, v := range h.Values("Vary") {
-		for _, f := range strings.Split(v, ",") {
-			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Cookie") {
-				return
-			}
-		}
-	}
-	h.Add("Vary", "Cookie")
 }

@@ -55,6 +55,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"github.com/cookieseal/cookieseal"
+	"github.com/cookieseal/cookieseal/internal/vary"
 )
 
 // hostPrefix is the cookie name prefix that browsers accept only with
@@ -533,9 +534,7 @@ func (s *Store) emit(w http.ResponseWriter, opts *sessions.Options, name string,
 		http.SetCookie(w, sessions.NewCookie(c.Name, c.Value, &o))
 	}
 	h.Set("Cache-Control", "no-store")
-	if !varies(h) {
-		h.Add("Vary", "Cookie")
-	}
+	vary.AddCookie(h)
 	return nil
 }
 
@@ -687,16 +686,4 @@ func classify(err error, decoding bool) error {
 		}
 	}
 	return usage(err)
-}
-
-// varies reports whether h already has "Vary: Cookie" (or "Vary: *").
-func varies(h http.Header) bool {
-	for _, v := range h.Values("Vary") {
-		for _, f := range strings.Split(v, ",") {
-			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Cookie") {
-				return true
-			}
-		}
-	}
-	return false
 }
