@@ -21,7 +21,7 @@ import { type Info } from '../src/codec.js'
 import { Cookies, readCandidates, type Session } from '../src/cookies.js'
 import { NodeCookies } from '../src/node.js'
 import { TESTDATA, readJSON } from './helpers.js'
-import { CLASS, configOf as suiteConfigOf, headerOf } from './sessionsuite.js'
+import { CLASS, configOf as suiteConfigOf, headerOf, parseSetCookie, type SetCookie } from './sessionsuite.js'
 
 function sessionFiles(): string[] {
   // COOKIESEAL_SESSIONS_DIR runs another copy of the suite (a branch's, while it is being written).
@@ -118,27 +118,6 @@ function handle(c: any, api: Api, clock: { now: number }, opens: { n: number }):
     out.writeError = CLASS[e.code]!
   }
   return out
-}
-
-/** One Set-Cookie line, taken apart. */
-interface SetCookie {
-  name: string
-  value: string
-  attrs: Map<string, string>
-  flags: Set<string>
-  line: string
-}
-
-function parseSetCookie(line: string): SetCookie {
-  const [nv, ...rest] = line.split(';')
-  const eq = nv!.indexOf('=')
-  const attrs = new Map<string, string>(), flags = new Set<string>()
-  for (const a of rest) {
-    const i = a.indexOf('=')
-    if (i < 0) flags.add(a.trim().toLowerCase())
-    else attrs.set(a.slice(0, i).trim().toLowerCase(), a.slice(i + 1).trim())
-  }
-  return { name: nv!.slice(0, eq).trim(), value: nv!.slice(eq + 1).trim(), attrs, flags, line }
 }
 
 /** Checks everything the case expects against what the handler saw and the response's headers. */

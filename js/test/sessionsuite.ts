@@ -178,7 +178,7 @@ export function handleMiddleware(c: any, s: SessionHandle<any>, clock: { now: nu
 }
 
 /** One Set-Cookie line, taken apart. */
-interface SetCookie {
+export interface SetCookie {
   name: string
   value: string
   attrs: Map<string, string>
@@ -186,7 +186,7 @@ interface SetCookie {
   line: string
 }
 
-function parseSetCookie(line: string): SetCookie {
+export function parseSetCookie(line: string): SetCookie {
   const [nv, ...rest] = line.split(';')
   const i0 = nv!.indexOf('=')
   const attrs = new Map<string, string>(), flags = new Set<string>()
