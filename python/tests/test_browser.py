@@ -141,8 +141,11 @@ def browser_cookies(tab: CDP) -> list[dict[str, Any]]:
     return tab.call("Network.getAllCookies")["cookies"]
 
 
-def test_chromium_plays_the_guess_app_to_a_loss_and_a_win(server: str, tab: CDP) -> None:
-    rnd = random.Random(SEED)
+def play_a_loss_and_a_win(tab: CDP, server: str, seed: int) -> list[dict[str, Any]]:
+    """Plays the guess app at server to a loss and then to a win, checking
+    each page, and returns every cookie the browser held along the way. The
+    answers are those the server draws from seed."""
+    rnd = random.Random(seed)
     answers = [rnd.randint(1, 10) for _ in range(2)]
 
     # Game 1: three wrong guesses lose, and the lose page shows the answer.
@@ -150,7 +153,7 @@ def test_chromium_plays_the_guess_app_to_a_loss_and_a_win(server: str, tab: CDP)
     tab.wait("location.pathname === '/guess' && document.readyState === 'complete'")
     assert tab.eval("document.getElementById('try').textContent") == "1"
     wrong = [n for n in range(1, 11) if n != answers[0]][:3]
-    seen_cookies = []
+    seen_cookies: list[dict[str, Any]] = []
     for i, n in enumerate(wrong):
         submit_guess(tab, n)
         seen_cookies += browser_cookies(tab)
@@ -168,6 +171,11 @@ def test_chromium_plays_the_guess_app_to_a_loss_and_a_win(server: str, tab: CDP)
     assert tab.eval("document.getElementById('answer').textContent") == str(answers[1])
     seen_cookies += browser_cookies(tab)
 
+    return seen_cookies
+
+
+def test_chromium_plays_the_guess_app_to_a_loss_and_a_win(server: str, tab: CDP) -> None:
+    seen_cookies = play_a_loss_and_a_win(tab, server, SEED)
     session = [c for c in seen_cookies if c["name"] == "session"]
     assert session, "the browser holds no session cookie"
     for c in session:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import pathlib
-import random
 import subprocess
 import sys
 from typing import Iterator
@@ -20,7 +19,7 @@ from conftest import SECRET_A
 from guessapp import reveals
 
 pytest.importorskip("django")
-from test_browser import CDP, browser_cookies, submit_guess, tab  # noqa: E402,F401
+from test_browser import CDP, play_a_loss_and_a_win, tab  # noqa: E402,F401
 
 SEED = 20261208
 HERE = pathlib.Path(__file__).resolve().parent
@@ -41,29 +40,7 @@ def server() -> Iterator[str]:
 
 
 def test_chromium_plays_the_django_guess_app_to_a_loss_and_a_win(server: str, tab: CDP) -> None:  # noqa: F811
-    rnd = random.Random(SEED)
-    answers = [rnd.randint(1, 10) for _ in range(2)]
-
-    tab.call("Page.navigate", url=server + "/")
-    tab.wait("location.pathname === '/guess' && document.readyState === 'complete'")
-    assert tab.eval("document.getElementById('try').textContent") == "1"
-    wrong = [n for n in range(1, 11) if n != answers[0]][:3]
-    seen_cookies = []
-    for i, n in enumerate(wrong):
-        submit_guess(tab, n)
-        seen_cookies += browser_cookies(tab)
-        if i < 2:
-            assert tab.eval("document.getElementById('try').textContent") == str(i + 2)
-    assert tab.eval("document.getElementById('result').textContent") == "You lose!"
-    assert tab.eval("document.getElementById('answer').textContent") == str(answers[0])
-
-    tab.eval("document.getElementById('again').click(); true")
-    tab.wait("location.pathname === '/guess' && location.search === '' && document.readyState === 'complete'")
-    submit_guess(tab, answers[1] % 10 + 1)
-    submit_guess(tab, answers[1])
-    assert tab.eval("document.getElementById('result').textContent") == "You win!"
-    assert tab.eval("document.getElementById('answer').textContent") == str(answers[1])
-    seen_cookies += browser_cookies(tab)
+    seen_cookies = play_a_loss_and_a_win(tab, server, SEED)
 
     session = [c for c in seen_cookies if c["name"] == "sessionid"]
     assert session, "the browser holds no session cookie"
