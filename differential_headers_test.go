@@ -64,21 +64,7 @@ type headerOutcome struct {
 }
 
 func TestDifferentialHeaders(t *testing.T) {
-	nStr := os.Getenv("COOKIESEAL_DIFF_HEADERS")
-	if nStr == "" {
-		t.Skip("set COOKIESEAL_DIFF_HEADERS=N to compare Go, JavaScript and Python on N Cookie headers")
-	}
-	n, err := strconv.Atoi(nStr)
-	require.NoError(t, err, "COOKIESEAL_DIFF_HEADERS")
-	seed := uint64(1)
-	if s := os.Getenv("COOKIESEAL_DIFF_SEED"); s != "" {
-		seed, err = strconv.ParseUint(s, 10, 64)
-		require.NoError(t, err, "COOKIESEAL_DIFF_SEED")
-	}
-	dir := os.Getenv("COOKIESEAL_DIFF_KEEP")
-	if dir == "" {
-		dir = t.TempDir()
-	}
+	n, seed, dir := diffSettings(t, "COOKIESEAL_DIFF_HEADERS", "Cookie headers")
 	cases := headerCases(t, seed, n)
 	in := filepath.Join(dir, "headers.json")
 	b, err := json.Marshal(map[string]any{"seed": seed, "cases": cases})

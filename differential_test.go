@@ -88,21 +88,7 @@ type diffResult struct {
 }
 
 func TestDifferential(t *testing.T) {
-	nStr := os.Getenv("COOKIESEAL_DIFF")
-	if nStr == "" {
-		t.Skip("set COOKIESEAL_DIFF=N to compare Go, JavaScript and Python on N cookies")
-	}
-	n, err := strconv.Atoi(nStr)
-	require.NoError(t, err, "COOKIESEAL_DIFF")
-	seed := uint64(1)
-	if s := os.Getenv("COOKIESEAL_DIFF_SEED"); s != "" {
-		seed, err = strconv.ParseUint(s, 10, 64)
-		require.NoError(t, err, "COOKIESEAL_DIFF_SEED")
-	}
-	dir := os.Getenv("COOKIESEAL_DIFF_KEEP")
-	if dir == "" {
-		dir = t.TempDir()
-	}
+	n, seed, dir := diffSettings(t, "COOKIESEAL_DIFF", "cookies")
 	cases := diffCases(t, seed, n)
 	in := filepath.Join(dir, "cookies.json")
 	b, err := json.Marshal(map[string]any{"seed": seed, "cases": cases})
@@ -174,6 +160,30 @@ func TestDifferential(t *testing.T) {
 		}
 		t.Errorf("Go, JS and Python disagree on %d of %d cookies (seed %d):\n%s", len(cases)-agreed, len(cases), seed, strings.Join(report, "\n"))
 	}
+}
+
+// diffSettings reads a differential test's settings: the count from the
+// variable named count (the test is skipped without it; what counts, for
+// the skip message), the seed from COOKIESEAL_DIFF_SEED (default 1) and the
+// folder from COOKIESEAL_DIFF_KEEP (default a temporary one).
+func diffSettings(t *testing.T, count, what string) (n int, seed uint64, dir string) {
+	t.Helper()
+	nStr := os.Getenv(count)
+	if nStr == "" {
+		t.Skipf("set %s=N to compare Go, JavaScript and Python on N %s", count, what)
+	}
+	n, err := strconv.Atoi(nStr)
+	require.NoError(t, err, count)
+	seed = 1
+	if s := os.Getenv("COOKIESEAL_DIFF_SEED"); s != "" {
+		seed, err = strconv.ParseUint(s, 10, 64)
+		require.NoError(t, err, "COOKIESEAL_DIFF_SEED")
+	}
+	dir = os.Getenv("COOKIESEAL_DIFF_KEEP")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	return n, seed, dir
 }
 
 func envOr(k, def string) string {
